@@ -1,0 +1,86 @@
+"""caseflow: case management for keeping children in school."""
+from __future__ import annotations
+
+import logging
+
+from flask import Flask
+
+from caseflow.config import PROJECT_ROOT, load_config
+
+
+def create_app(overrides: dict | None = None, *, testing: bool = False) -> Flask:
+    """Build the application: config → extensions → guard → blueprints → CLI."""
+    app = Flask(
+        __name__,
+        template_folder=str(PROJECT_ROOT / "templates"),
+        static_folder=str(PROJECT_ROOT / "static"),
+        instance_path=str(PROJECT_ROOT / "instance"),
+    )
+    if overrides and "INSTANCE_PATH" in overrides:
+        app.instance_path = overrides["INSTANCE_PATH"]
+    load_config(app, testing=testing, overrides=overrides)
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    _init_extensions(app)
+    _register(app)
+    return app
+
+
+def _init_extensions(app: Flask) -> None:
+    from caseflow.audit.services import install as install_audit
+    from caseflow.core import i18n
+    from caseflow.crypto.keyring import load_keyring
+    from caseflow.extensions import babel, csrf, db, login_manager
+    from caseflow.people.auth.sessions import install as install_sessions
+
+    app.extensions["caseflow.keyring"] = load_keyring(app)
+    db.init_app(app)
+    csrf.init_app(app)
+    babel.init_app(app, locale_selector=i18n.select_locale, timezone_selector=i18n.select_timezone,
+                   default_domain="messages",
+                   default_translation_directories=str(PROJECT_ROOT / "caseflow" / "translations"))
+    login_manager.init_app(app)
+    install_sessions(app, login_manager)
+    install_audit()
+    i18n.install(app)
+    if app.config["ENV_MODE"] == "sqlite" or app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
+        _sqlite_pragmas(app)
+
+
+def _sqlite_pragmas(app: Flask) -> None:
+    """Enforce foreign keys and wait for locks instead of failing at once on SQLite."""
+    from sqlalchemy import event
+
+    from caseflow.extensions import db
+
+    with app.app_context():
+        @event.listens_for(db.engine, "connect")
+        def _on_connect(dbapi_connection, _record):
+            cursor = dbapi_connection.cursor()
+            cursor.execute("PRAGMA foreign_keys=ON")
+            cursor.execute("PRAGMA busy_timeout=10000")
+            cursor.execute("PRAGMA journal_mode=WAL")
+            cursor.close()
+
+
+def _register(app: Flask) -> None:
+    from caseflow.audit.cli import audit_cli
+    from caseflow.audit.views import bp as audit_bp
+    from caseflow.core import errors, guard, security, transactions
+    from caseflow.core.templating import install as install_templating
+    from caseflow.core.views import bp as core_bp
+    from caseflow.crypto.cli import keys_cli
+    from caseflow.demo.cli import demo_cli
+    from caseflow.notify.cli import worker_command
+    from caseflow.people.admin.views import bp as admin_bp
+    from caseflow.people.auth.views import bp as auth_bp
+    from caseflow.pupils.views import bp as pupils_bp
+
+    guard.install(app)
+    transactions.install(app)
+    security.install(app)
+    errors.install(app)
+    install_templating(app)
+    for bp in (core_bp, auth_bp, admin_bp, pupils_bp, audit_bp):
+        app.register_blueprint(bp)
+    for command in (audit_cli, keys_cli, demo_cli, worker_command):
+        app.cli.add_command(command)

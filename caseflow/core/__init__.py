@@ -1,0 +1,1 @@
+"""Cross-cutting web plumbing: guard, transactions, security headers, errors, i18n, health."""

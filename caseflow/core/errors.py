@@ -1,0 +1,59 @@
+"""Generic error pages with a correlation id; never a traceback."""
+from __future__ import annotations
+
+import logging
+
+from flask import Flask, g, render_template, request
+from flask_babel import lazy_gettext as _l
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException
+
+log = logging.getLogger("caseflow.errors")
+
+MESSAGES = {
+    400: (_l("Bad request"), _l("The request could not be understood. Go back and try again.")),
+    401: (_l("Sign-in required"), _l("Please sign in to continue.")),
+    403: (_l("Access denied"), _l("You do not have access to this page.")),
+    404: (_l("Page not found"), _l("The page does not exist or you do not have access to it.")),
+    405: (_l("Not allowed"), _l("This action is not allowed here.")),
+    413: (_l("File too large"), _l("The file or form you sent is too large.")),
+    429: (_l("Too many requests"), _l("Too many requests. Wait a moment and try again.")),
+    500: (_l("Something went wrong"), _l("Your change was not saved. Try again; if it happens again, "
+                                         "tell the support team the reference below.")),
+    503: (_l("Try again"), _l("The service is briefly unavailable. Nothing was saved; try again.")),
+}
+
+
+def render_error(code: int):
+    """Render the error page for an HTTP status."""
+    title, text = MESSAGES.get(code, MESSAGES[500])
+    return render_template("errors/error.html", code=code, title=title, text=text,
+                           reference=g.get("request_id", "-")), code
+
+
+def handle_http(exc: HTTPException):
+    """Answer an HTTP error with the generic page."""
+    return render_error(exc.code or 500)
+
+
+def handle_csrf(exc: CSRFError):
+    """A missing or stale CSRF token: the form must be sent again."""
+    return render_template("errors/error.html", code=400, title=_l("Form expired"),
+                           text=_l("The form has expired. Go back, reload the page and send it again."),
+                           reference=g.get("request_id", "-")), 400
+
+
+def handle_unexpected(exc: Exception):
+    """Log the failure with its reference (no request data) and show the generic page."""
+    log.error("unhandled error ref=%s endpoint=%s: %s", g.get("request_id", "-"),
+              request.endpoint, type(exc).__name__, exc_info=exc)
+    from sqlalchemy.exc import OperationalError
+
+    return render_error(503 if isinstance(exc, OperationalError) else 500)
+
+
+def install(app: Flask) -> None:
+    """Register the error handlers."""
+    app.register_error_handler(CSRFError, handle_csrf)
+    app.register_error_handler(HTTPException, handle_http)
+    app.register_error_handler(Exception, handle_unexpected)

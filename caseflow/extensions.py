@@ -1,0 +1,12 @@
+"""Flask extensions, created unbound and initialised in create_app()."""
+from flask_babel import Babel
+from flask_login import LoginManager
+from flask_sqlalchemy import SQLAlchemy
+from flask_wtf import CSRFProtect
+
+from caseflow.db import Base
+
+db = SQLAlchemy(model_class=Base)
+login_manager = LoginManager()
+csrf = CSRFProtect()
+babel = Babel()

@@ -1,0 +1,1 @@
+"""Cooperation groups, sessions, agendas, hearings, agreed measures and minutes."""

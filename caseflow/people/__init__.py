@@ -1,0 +1,1 @@
+"""Municipalities, institutions, user accounts, memberships, sign-in and two-factor authentication."""

@@ -1,0 +1,1 @@
+"""Administration: municipalities, institutions, accounts, memberships, groups, settings."""

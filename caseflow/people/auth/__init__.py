@@ -1,0 +1,1 @@
+"""Sign-in, two-factor authentication, sessions, password change and reset."""

@@ -1,0 +1,1 @@
+"""Pupil registry: identity, personal-code validation, declared municipality, enrolment history."""
