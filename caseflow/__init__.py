@@ -66,6 +66,7 @@ def _register(app: Flask) -> None:
     from caseflow.audit.cli import audit_cli
     from caseflow.audit.views import bp as audit_bp
     from caseflow.core import errors, guard, security, transactions
+    from caseflow.core.migrate import db_cli
     from caseflow.core.templating import install as install_templating
     from caseflow.core.views import bp as core_bp
     from caseflow.crypto.cli import keys_cli
@@ -82,5 +83,5 @@ def _register(app: Flask) -> None:
     install_templating(app)
     for bp in (core_bp, auth_bp, admin_bp, pupils_bp, audit_bp):
         app.register_blueprint(bp)
-    for command in (audit_cli, keys_cli, demo_cli, worker_command):
+    for command in (audit_cli, keys_cli, demo_cli, worker_command, db_cli):
         app.cli.add_command(command)

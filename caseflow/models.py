@@ -5,3 +5,4 @@ from caseflow.notify.models import OutboxMessage  # noqa: F401
 from caseflow.people.auth.models import PasswordToken, RecoveryCode, SignInFailure, UserSession  # noqa: F401
 from caseflow.people.models import Institution, Membership, MunicipalSetting, Municipality, User  # noqa: F401
 from caseflow.pupils.models import Enrolment, Pupil  # noqa: F401
+from caseflow.meetings.models import CooperationGroup, GroupMember, GroupMunicipality  # noqa: F401

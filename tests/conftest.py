@@ -1,0 +1,127 @@
+"""Shared fixtures: every database test runs on SQLite and on PostgreSQL."""
+from __future__ import annotations
+
+import os
+import uuid
+
+import psycopg
+import pytest
+from sqlalchemy import text
+
+from caseflow import create_app
+from caseflow.extensions import db
+
+PG_ADMIN_URL = os.environ.get("CASEFLOW_TEST_PG", "postgresql://postgres@127.0.0.1:5432/postgres")
+_pg_state: dict = {}
+
+
+def _pg_available() -> str | None:
+    try:
+        with psycopg.connect(PG_ADMIN_URL, connect_timeout=3):
+            return None
+    except Exception as exc:  # noqa: BLE001
+        return f"PostgreSQL not reachable at {PG_ADMIN_URL}: {type(exc).__name__}"
+
+
+@pytest.fixture(scope="session")
+def pg_database():
+    """A scratch PostgreSQL database for this test run (dropped at the end)."""
+    problem = _pg_available()
+    if problem:
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"{problem} — PostgreSQL tests are required under CI=true")
+        pytest.skip(problem)
+    name = f"caseflow_test_{uuid.uuid4().hex[:8]}"
+    with psycopg.connect(PG_ADMIN_URL, autocommit=True) as conn:
+        conn.execute(f'CREATE DATABASE "{name}"')
+    base = PG_ADMIN_URL.rsplit("/", 1)[0]
+    yield f"{base}/{name}".replace("postgresql://", "postgresql+psycopg://", 1)
+    with psycopg.connect(PG_ADMIN_URL, autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def backend(request):
+    """The database backend of this test run."""
+    return request.param
+
+
+def _make_app(url: str, instance: str, extra: dict | None = None):
+    overrides = {"DATABASE_URL": url, "INSTANCE_PATH": instance, "SMTP_PORT": 1}
+    overrides.update(extra or {})
+    return create_app(overrides, testing=True)
+
+
+def _create_schema(app) -> None:
+    import caseflow.models  # noqa: F401
+    from caseflow.audit.ddl import install_append_only
+
+    with app.app_context():
+        db.create_all()
+        with db.engine.begin() as conn:
+            install_append_only(conn)
+
+
+def _truncate(app) -> None:
+    with app.app_context(), db.engine.begin() as conn:
+        conn.execute(text("SET session_replication_role = replica"))
+        names = ", ".join(f'"{t.name}"' for t in db.metadata.sorted_tables)
+        conn.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+        conn.execute(text("SET session_replication_role = DEFAULT"))
+
+
+@pytest.fixture
+def app_factory(backend, tmp_path, request):
+    """Build an app on this test's database, with optional config overrides."""
+    made = []
+
+    def factory(extra: dict | None = None):
+        instance = str(tmp_path / "instance")
+        if backend == "sqlite":
+            url = f"sqlite:///{tmp_path / 'caseflow.db'}"
+        else:
+            url = request.getfixturevalue("pg_database")
+        application = _make_app(url, instance, extra)
+        if not made:
+            if backend == "sqlite" or not _pg_state.get(url):
+                _create_schema(application)
+                _pg_state[url] = True
+        made.append(application)
+        return application
+
+    yield factory
+    if made and backend == "postgresql":
+        with made[0].app_context():
+            db.session.remove()
+            db.engine.dispose()
+        _truncate(made[0])
+    for application in made:
+        with application.app_context():
+            db.session.remove()
+            db.engine.dispose()
+
+
+@pytest.fixture
+def app(app_factory):
+    """The application on a fresh, empty database."""
+    return app_factory()
+
+
+@pytest.fixture
+def client(app):
+    """A test client (keeps cookies between requests)."""
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    """A CLI runner."""
+    return app.test_cli_runner()
+
+
+@pytest.fixture
+def factory(app):
+    """Factories that create committed data and return plain records (see tests/factories.py)."""
+    from tests.factories import Factory
+
+    return Factory(app)
