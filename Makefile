@@ -1,0 +1,82 @@
+# caseflow — the two commands: `make run` and `make test`.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+FLASK := $(VENV)/bin/flask --app wsgi
+HOST ?= 127.0.0.1
+PORT ?= 5000
+E2E := tests/e2e
+
+.PHONY: run test install install-test venv migrate demo serve worker lint translations bench clean-db browser
+
+## make run: install, migrate, load demo data if empty, start the worker, serve on 127.0.0.1:5000
+run: install migrate demo
+	@echo "caseflow: starting the worker and the web server on http://$(HOST):$(PORT)"
+	@set -m; $(FLASK) worker & WORKER=$$!; \
+	trap 'kill $$WORKER 2>/dev/null' EXIT INT TERM; \
+	$(FLASK) run --host $(HOST) --port $(PORT) --no-reload
+
+## make test: install what the tests need (Python packages, Debian's chromium, axe-core) and run them all
+test: install-test browser
+	@$(PY) -m pytest
+
+venv: $(VENV)/.created
+$(VENV)/.created:
+	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "caseflow needs Python 3.11 or newer"'
+	@$(PYTHON) -m venv $(VENV) 2>/dev/null || { \
+	  echo "python3-venv is missing; installing it (Debian)"; \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq python3-venv; \
+	  else sudo apt-get install -y python3-venv; fi; \
+	  $(PYTHON) -m venv $(VENV); }
+	@$(PY) -m pip install -q --upgrade pip setuptools wheel
+	@touch $@
+
+install: venv $(VENV)/.installed
+$(VENV)/.installed: pyproject.toml $(VENV)/.created
+	@echo "caseflow: installing Python packages"
+	@$(PY) -m pip install -q -e .
+	@touch $@
+
+install-test: install $(VENV)/.installed-test
+$(VENV)/.installed-test: pyproject.toml $(VENV)/.installed
+	@echo "caseflow: installing test packages"
+	@$(PY) -m pip install -q -e '.[test]'
+	@touch $@
+
+## Debian's chromium for browser tests (never a browser download) and axe-core from npm
+browser:
+	@if ! command -v chromium >/dev/null 2>&1 || ! command -v pdftotext >/dev/null 2>&1; then \
+	  if [ "$$(id -u)" = 0 ]; then echo "caseflow: installing chromium and poppler-utils (Debian)"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium poppler-utils fonts-dejavu-core >/dev/null; \
+	  else echo "caseflow: chromium is missing; browser tests will be skipped (sudo apt-get install chromium)"; fi; \
+	fi
+	@if [ ! -f $(E2E)/node_modules/axe-core/axe.min.js ]; then \
+	  if command -v npm >/dev/null 2>&1; then echo "caseflow: installing axe-core (npm)"; \
+	    npm ci --prefix $(E2E) --no-audit --no-fund --silent; \
+	  else echo "caseflow: npm is missing; accessibility checks will be skipped"; fi; \
+	fi
+
+migrate: install
+	@$(FLASK) db upgrade
+
+demo: install
+	@$(FLASK) demo load
+
+serve: install
+	@$(FLASK) run --host $(HOST) --port $(PORT)
+
+worker: install
+	@$(FLASK) worker
+
+lint: install-test
+	@$(VENV)/bin/ruff check caseflow tests
+
+## extract strings, update the catalogues and compile them
+translations: install
+	@$(VENV)/bin/pybabel extract -F babel.cfg -k _l -k lazy_gettext -o caseflow/translations/messages.pot --no-location --sort-output --omit-header .
+	@$(VENV)/bin/pybabel update -i caseflow/translations/messages.pot -d caseflow/translations --no-fuzzy-matching --omit-header
+	@$(VENV)/bin/pybabel compile -d caseflow/translations --statistics
+
+clean-db:
+	rm -f instance/caseflow.db instance/caseflow.db-wal instance/caseflow.db-shm
