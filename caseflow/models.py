@@ -6,3 +6,4 @@ from caseflow.people.auth.models import PasswordToken, RecoveryCode, SignInFailu
 from caseflow.people.models import Institution, Membership, MunicipalSetting, Municipality, User  # noqa: F401
 from caseflow.pupils.models import Enrolment, Pupil  # noqa: F401
 from caseflow.meetings.models import CooperationGroup, GroupMember, GroupMunicipality  # noqa: F401
+from caseflow.people.calendar import Semester  # noqa: F401

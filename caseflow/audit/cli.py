@@ -14,7 +14,9 @@ def verify() -> None:
     """Verify the audit hash chain; exit 1 naming the first broken entry."""
     verdict = verify_chain()
     if verdict.ok:
-        click.echo(f"audit chain intact: {verdict.checked} entries verified")
+        seq, digest = verdict.head
+        click.echo(f"audit chain intact: {verdict.checked} entries verified; head {seq} {digest}")
         return
-    click.echo(f"AUDIT CHAIN BROKEN: {verdict.problem} ({verdict.checked} entries verified before it)", err=True)
+    click.echo(f"AUDIT CHAIN BROKEN: {verdict.problem} ({verdict.checked} entries verified before it)",
+               err=True)
     raise SystemExit(1)

@@ -3,10 +3,10 @@ from __future__ import annotations
 
 import json
 from dataclasses import asdict, dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 
 from flask import g, has_request_context, request
-from sqlalchemy import event, select, update
+from sqlalchemy import event, update
 from sqlalchemy.orm import Session
 
 from caseflow.access.policy import current_actor
@@ -47,9 +47,11 @@ def record(action: str, *, object_type: str | None = None, object_id: int | None
            pupil_id: int | None = None, detail: dict | None = None, user=None,
            persist_on_failure: bool = False) -> None:
     """Queue an audit event in the current transaction; it is sealed when the transaction commits."""
+    detail = dict(detail or {})
+    json.dumps(detail, sort_keys=True)  # fail here, at the caller, not later inside the commit
     actor = current_actor()
     entry = Pending(action=action, at=utcnow(), object_type=object_type, object_id=object_id,
-                    pupil_id=pupil_id, detail=detail or {}, persist_on_failure=persist_on_failure)
+                    pupil_id=pupil_id, detail=detail, persist_on_failure=persist_on_failure)
     if actor is not None:
         entry.user_id, entry.username = actor.user_id, actor.username
         entry.role, entry.institution_id = actor.role, actor.institution_id
@@ -118,21 +120,46 @@ def entry_hash(e: AuditEntry | Pending, *, seq: int, prev_hash: str) -> str:
     return mac(canonical(entry_fields(e, seq=seq, prev_hash=prev_hash)))
 
 
+def _create_head(session: Session) -> None:
+    """Insert the head row if it is missing; concurrent first writers do not collide."""
+    dialect = session.get_bind().dialect.name
+    values = {"id": 1, "seq": 0, "hash": GENESIS}
+    if dialect == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert
+    elif dialect == "sqlite":
+        from sqlalchemy.dialects.sqlite import insert
+    else:  # pragma: no cover — caseflow runs on PostgreSQL and SQLite only
+        session.add(AuditHead(**values))
+        session.flush()
+        return
+    session.execute(insert(AuditHead).values(**values).on_conflict_do_nothing(index_elements=["id"]))
+
+
+def _lock_head(session: Session) -> AuditHead:
+    """Lock the head row until commit and return its current state."""
+    # An UPDATE takes the row lock on PostgreSQL and the write lock on SQLite before we read.
+    touch = (update(AuditHead).where(AuditHead.id == 1).values(seq=AuditHead.seq)
+             .execution_options(synchronize_session=False))
+    if session.execute(touch).rowcount == 0:
+        # The very first entry: several writers may get here at once. The insert waits for the
+        # others' head row and does nothing if one exists; the UPDATE then takes the lock.
+        _create_head(session)
+        session.execute(touch)
+    return session.get(AuditHead, 1, populate_existing=True)
+
+
 def seal_pending(session: Session) -> None:
     """Append queued events to the chain; the head row's lock orders concurrent writers."""
+    if session.in_nested_transaction():
+        return  # a SAVEPOINT is released, not committed: seal with the outer transaction
     pending: list[Pending] = session.info.pop(_PENDING, [])
     if not pending:
         return
-    # An UPDATE takes the row lock on PostgreSQL and the write lock on SQLite before we read.
-    if session.execute(update(AuditHead).where(AuditHead.id == 1).values(seq=AuditHead.seq)).rowcount == 0:
-        session.add(AuditHead(id=1, seq=0, hash=GENESIS))
-        session.flush()
-    head = session.execute(select(AuditHead).where(AuditHead.id == 1)).scalar_one()
-    session.refresh(head)
+    head = _lock_head(session)
     seq, prev = head.seq, head.hash
     for p in pending:
         seq += 1
-        p.at = p.at.replace(tzinfo=p.at.tzinfo)
+        p.at = p.at.astimezone(UTC)
         digest = entry_hash(p, seq=seq, prev_hash=prev)
         values = {k: v for k, v in asdict(p).items() if k != "persist_on_failure"}
         values["detail"] = json.dumps(p.detail, sort_keys=True)
@@ -143,9 +170,11 @@ def seal_pending(session: Session) -> None:
 
 
 def install(session_class=Session) -> None:
-    """Seal queued audit events at every commit, in the committing transaction."""
-    event.listen(session_class, "before_commit", seal_pending)
-    event.listen(session_class, "after_soft_rollback", _drop_pending_on_rollback)
+    """Seal queued audit events at every commit, in the committing transaction (once per class)."""
+    if not event.contains(session_class, "before_commit", seal_pending):
+        event.listen(session_class, "before_commit", seal_pending)
+    if not event.contains(session_class, "after_soft_rollback", _drop_pending_on_rollback):
+        event.listen(session_class, "after_soft_rollback", _drop_pending_on_rollback)
 
 
 def _drop_pending_on_rollback(session: Session, previous_transaction) -> None:

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import logging
+import secrets
 
 from flask import Flask, g, render_template, request
 from flask_babel import lazy_gettext as _l
@@ -24,11 +25,17 @@ MESSAGES = {
 }
 
 
+def reference() -> str:
+    """The request's correlation id; made here when the request failed before the guard set it
+    (a CSRF failure is raised by an earlier before-request hook)."""
+    return g.setdefault("request_id", secrets.token_hex(8))
+
+
 def render_error(code: int):
     """Render the error page for an HTTP status."""
     title, text = MESSAGES.get(code, MESSAGES[500])
     return render_template("errors/error.html", code=code, title=title, text=text,
-                           reference=g.get("request_id", "-")), code
+                           reference=reference()), code
 
 
 def handle_http(exc: HTTPException):
@@ -40,12 +47,12 @@ def handle_csrf(exc: CSRFError):
     """A missing or stale CSRF token: the form must be sent again."""
     return render_template("errors/error.html", code=400, title=_l("Form expired"),
                            text=_l("The form has expired. Go back, reload the page and send it again."),
-                           reference=g.get("request_id", "-")), 400
+                           reference=reference()), 400
 
 
 def handle_unexpected(exc: Exception):
     """Log the failure with its reference (no request data) and show the generic page."""
-    log.error("unhandled error ref=%s endpoint=%s: %s", g.get("request_id", "-"),
+    log.error("unhandled error ref=%s endpoint=%s: %s", reference(),
               request.endpoint, type(exc).__name__, exc_info=exc)
     from sqlalchemy.exc import OperationalError
 

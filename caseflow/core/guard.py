@@ -33,7 +33,9 @@ def guard() -> None:
         return None
     if not current_user.is_authenticated:
         if request.method == "GET":
-            return redirect(url_for("auth.sign_in", next=request.full_path.rstrip("?")))
+            # tell the user why when their session has just timed out (sessions.load_from_cookie)
+            expired = "1" if g.get("session_expired") else None
+            return redirect(url_for("auth.sign_in", next=request.full_path.rstrip("?"), expired=expired))
         abort(401)
     if not current_user.mfa_enrolled and request.endpoint not in ENROLMENT_ENDPOINTS:
         return redirect(url_for("auth.enrol_totp"))

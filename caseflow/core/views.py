@@ -1,11 +1,21 @@
 """Home page, health check and the language switch."""
 from __future__ import annotations
 
-from flask import Blueprint, current_app, jsonify, redirect, render_template, request, session, url_for
+from flask import (
+    Blueprint,
+    current_app,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from flask_login import current_user
 from sqlalchemy import text
 
 from caseflow.access import Permission, public, requires
+from caseflow.core.redirects import local_path
 from caseflow.extensions import db
 
 bp = Blueprint("core", __name__)
@@ -39,7 +49,4 @@ def set_language():
         session["lang"] = language
         if current_user.is_authenticated:
             current_user.locale = language
-    target = request.form.get("next") or ""
-    if not target.startswith("/") or target.startswith("//"):
-        target = url_for("core.home")
-    return redirect(target)
+    return redirect(local_path(request.form.get("next")) or url_for("core.home"))

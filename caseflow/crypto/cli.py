@@ -7,7 +7,7 @@ from flask.cli import AppGroup
 from sqlalchemy import func, select
 
 from caseflow.crypto import rotation
-from caseflow.crypto.keyring import add_master_key, keyring
+from caseflow.crypto.keyring import KeyError_, add_master_key, keyring
 from caseflow.crypto.models import DataKey
 from caseflow.extensions import db
 
@@ -32,11 +32,15 @@ def new_master() -> None:
     """Add a new master key version to the local key file (demo mode only)."""
     if current_app.config["ENV_MODE"] == "production":
         raise click.ClickException("in production, add the key to the key file or environment by hand")
-    click.echo(f"added master key version {add_master_key(current_app)}")
+    try:
+        version = add_master_key(current_app)
+    except KeyError_ as exc:
+        raise click.ClickException(str(exc)) from exc
+    click.echo(f"added master key version {version}")
 
 
 @keys_cli.command("rotate")
-@click.option("--batch-size", default=500, show_default=True)
+@click.option("--batch-size", default=500, show_default=True, type=click.IntRange(min=1))
 def rotate(batch_size: int) -> None:
     """Re-wrap every data key under the newest master key; resumable after interruption."""
     total = rotation.pending_count()

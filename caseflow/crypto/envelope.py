@@ -9,7 +9,8 @@ import unicodedata
 
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
-from sqlalchemy import select
+from sqlalchemy import event, select
+from sqlalchemy.orm import Session
 
 from caseflow.crypto.keyring import keyring
 from caseflow.crypto.models import DataKey
@@ -18,6 +19,9 @@ from caseflow.extensions import db
 
 MAGIC = b"CF1"
 NONCE = 12
+TAG = 16
+#: magic, key id (8 bytes), nonce, then at least the GCM tag
+_HEADER = len(MAGIC) + 8
 _CACHE = "caseflow.data_keys"
 
 
@@ -47,8 +51,11 @@ def unwrap(key: DataKey) -> bytes:
     master = keyring().master_keys.get(key.master_version)
     if master is None:
         raise DecryptionError(f"master key version {key.master_version} is not loaded")
+    wrapped = bytes(key.wrapped)
+    if len(wrapped) < NONCE + TAG:
+        raise DecryptionError(f"data key {key.scope} is damaged")
     try:
-        return AESGCM(master).decrypt(key.wrapped[:NONCE], key.wrapped[NONCE:],
+        return AESGCM(master).decrypt(wrapped[:NONCE], wrapped[NONCE:],
                                       _wrap_aad(key.scope, key.master_version))
     except InvalidTag as exc:
         raise DecryptionError(f"data key {key.scope} failed authentication") from exc
@@ -56,6 +63,16 @@ def unwrap(key: DataKey) -> bytes:
 
 def _cache() -> dict:
     return db.session.info.setdefault(_CACHE, {})
+
+
+def _forget_keys_on_rollback(session: Session, previous_transaction) -> None:
+    """A rolled-back transaction may have created data keys whose ids get reused: forget them."""
+    if previous_transaction.parent is None:
+        session.info.pop(_CACHE, None)
+
+
+if not event.contains(Session, "after_soft_rollback", _forget_keys_on_rollback):
+    event.listen(Session, "after_soft_rollback", _forget_keys_on_rollback)
 
 
 def data_key_for(scope: str) -> DataKey:
@@ -95,10 +112,11 @@ def encrypt(plaintext: str, *, scope: str, table: str, row_id: int, field: str) 
 
 def decrypt(blob: bytes, *, table: str, row_id: int, field: str) -> str:
     """Decrypt a value produced by encrypt() for the same (table, row, field)."""
-    if not blob.startswith(MAGIC):
+    blob = bytes(blob)  # some drivers return memoryview for binary columns
+    if not blob.startswith(MAGIC) or len(blob) < _HEADER + NONCE + TAG:
         raise DecryptionError("not a caseflow ciphertext")
-    (key_id,) = struct.unpack(">Q", blob[3:11])
-    nonce, body = blob[11:11 + NONCE], blob[11 + NONCE:]
+    (key_id,) = struct.unpack(">Q", blob[len(MAGIC):_HEADER])
+    nonce, body = blob[_HEADER:_HEADER + NONCE], blob[_HEADER + NONCE:]
     try:
         return AESGCM(_raw_key(key_id)).decrypt(nonce, body, _aad(table, row_id, field)).decode()
     except InvalidTag as exc:
@@ -137,9 +155,10 @@ def shred(scope: str) -> bool:
 
 
 def normalise_for_index(value: str) -> str:
-    """Canonical form for exact look-up: NFC, no spaces or dashes, upper case."""
+    """Canonical form for exact look-up: NFC, no spaces or dashes (of any kind), upper case."""
     value = unicodedata.normalize("NFC", value)
-    return "".join(ch for ch in value if ch not in " -").upper()
+    return "".join(ch for ch in value
+                   if not ch.isspace() and unicodedata.category(ch) != "Pd").upper()
 
 
 def blind_index(value: str, *, purpose: str) -> str:

@@ -69,7 +69,14 @@ def _from_environment() -> dict | None:
     masters = os.environ.get("CASEFLOW_MASTER_KEYS", "").strip()
     if not masters:
         return None
-    pairs = dict(item.split(":", 1) for item in masters.split(",") if item.strip())
+    pairs = {}
+    for item in (part.strip() for part in masters.split(",")):
+        version, sep, key = item.partition(":")
+        if not item:
+            continue
+        if not sep or not version.strip().isdigit():
+            raise KeyError_("CASEFLOW_MASTER_KEYS must look like 1:<base64>,2:<base64>")
+        pairs[version.strip()] = key.strip()
     return {
         "master_keys": pairs,
         "blind_index_key": os.environ.get("CASEFLOW_BLIND_INDEX_KEY", ""),
@@ -91,20 +98,37 @@ def load_keyring(app: Flask) -> Keyring:
             if app.config["ENV_MODE"] == "production":
                 raise KeyError_(f"key file {path} not found")
             path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_text(json.dumps(new_key_document(), indent=2))
-            path.chmod(0o600)
+            _write_key_file(path, new_key_document())
             log.warning("DEMO MODE: created local encryption keys at %s — never use them in production", path)
         doc = json.loads(path.read_text())
     return parse_key_document(doc)
 
 
+def _write_key_file(path: Path, doc: dict) -> None:
+    """Write a key file readable only by its owner, atomically: a crash never leaves it half written."""
+    tmp = path.with_name(f".{path.name}.{secrets.token_hex(4)}.tmp")
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    try:
+        with os.fdopen(fd, "w") as handle:
+            handle.write(json.dumps(doc, indent=2))
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+
+
 def add_master_key(app: Flask) -> int:
     """Append a new master key version to the key file and return its version."""
+    if _from_environment() is not None:
+        # Writing a file the running keyring does not come from would swap every key at once.
+        raise KeyError_("the keys come from CASEFLOW_MASTER_KEYS: add the new version there by hand")
     path = key_file_path(app)
     doc = json.loads(path.read_text())
     version = max(int(v) for v in doc["master_keys"]) + 1
     doc["master_keys"][str(version)] = new_key()
-    path.write_text(json.dumps(doc, indent=2))
+    _write_key_file(path, doc)
     app.extensions["caseflow.keyring"] = parse_key_document(doc)
     return version
 

@@ -1,6 +1,39 @@
 """`flask demo …`: load demo data."""
 from __future__ import annotations
 
+import click
 from flask.cli import AppGroup
 
 demo_cli = AppGroup("demo", help="Demo data.")
+
+
+@demo_cli.command("load")
+@click.option("--seed", default=2026, show_default=True, type=int,
+              help="Seed for the generated pupils: the same seed gives the same names and codes.")
+def load(seed: int) -> None:
+    """Fill an empty database with two demo municipalities, accounts and pupils."""
+    from caseflow.demo.institutions import PUPIL_TOTAL
+    from caseflow.demo.loader import has_data, load_demo
+
+    if has_data():
+        click.echo("database already has data; demo not loaded")
+        return
+    with click.progressbar(length=PUPIL_TOTAL, label="Creating pupils") as bar:
+        summary = load_demo(seed=seed, on_pupil=bar.update)
+    click.echo(f"Loaded demo data (seed {summary.seed}):")
+    for name, count in summary.counts().items():
+        click.echo(f"  {name.replace('_', ' ')}: {count}")
+    for municipality, count in summary.pupils_by_municipality.items():
+        click.echo(f"  pupils studying in {municipality}: {count}")
+    click.echo("")
+    rows = [("User name", "Role", "Institution")] + [
+        (a.username, a.role, a.institution) for a in summary.accounts]
+    widths = [max(len(row[i]) for row in rows) for i in range(2)]
+    for n, (username, role, institution) in enumerate(rows):
+        click.echo(f"  {username:<{widths[0]}}  {role:<{widths[1]}}  {institution}")
+        if n == 0:
+            click.echo(f"  {'-' * widths[0]}  {'-' * widths[1]}  {'-' * 11}")
+    click.echo("")
+    click.echo(f"Password for every demo account: {summary.password}")
+    click.echo("Each account sets up two-factor authentication (an authenticator app) "
+               "at its first sign-in.")

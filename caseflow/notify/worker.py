@@ -46,6 +46,9 @@ def deliver_due(*, limit: int = 50) -> tuple[int, int]:
         else:
             sent += 1
             message.sent_at = utcnow()
+            # A sent body may hold a single-use link: keep only the envelope.
+            message.body = ""
+            message.ics = None
         db.session.commit()
     return sent, failed
 

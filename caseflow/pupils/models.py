@@ -1,25 +1,41 @@
 """Pupils and their enrolments."""
 from __future__ import annotations
 
+import unicodedata
 from datetime import date, datetime
 
 from sqlalchemy import Date, ForeignKey, Index, Integer, LargeBinary, String
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
 from caseflow.db import UTCDateTime, utcnow
 from caseflow.extensions import db
 from caseflow.people.models import Institution, Municipality
+
+#: byte order on both backends (SQLite compares bytes already), so that sorting, keyset
+#: pagination and LIKE 'prefix%' index scans behave the same whatever the database's locale
+_KEY_TYPE = String(100).with_variant(String(100, collation="C"), "postgresql")
+
+
+def name_key(value: str | None) -> str:
+    """A name folded for search and sorting: no case, no diacritics ("Bērziņa" → "berzina")."""
+    decomposed = unicodedata.normalize("NFKD", value or "")
+    bare = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    return " ".join(bare.casefold().split())
 
 
 class Pupil(db.Model):
     """A child in the registry. The personal code is stored only encrypted and as a blind index."""
 
     __tablename__ = "pupils"
-    __table_args__ = (Index("ix_pupils_name", "last_name", "first_name"),)
+    __table_args__ = (Index("ix_pupils_name_key", "last_name_key", "first_name_key", "id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     first_name: Mapped[str] = mapped_column(String(100))
     last_name: Mapped[str] = mapped_column(String(100))
+    #: name_key(first_name), set with the name: prefix search and sort order
+    first_name_key: Mapped[str] = mapped_column(_KEY_TYPE, index=True)
+    #: name_key(last_name), set with the name: prefix search and sort order
+    last_name_key: Mapped[str] = mapped_column(_KEY_TYPE)
     birth_date: Mapped[date | None] = mapped_column(Date)
     #: AES-GCM ciphertext of the canonical code (scope "pupil:<id>")
     personal_code_enc: Mapped[bytes | None] = mapped_column(LargeBinary)
@@ -32,6 +48,12 @@ class Pupil(db.Model):
     declared_municipality: Mapped[Municipality | None] = relationship()
     enrolments: Mapped[list[Enrolment]] = relationship(
         back_populates="pupil", order_by="Enrolment.start_date.desc()", cascade="all, delete-orphan")
+
+    @validates("first_name", "last_name")
+    def _keep_name_key(self, name: str, value: str) -> str:
+        # folding can lengthen a name ("ß" → "ss"); the key only has to sort and match prefixes
+        setattr(self, f"{name}_key", name_key(value)[:100])
+        return value
 
     @property
     def full_name(self) -> str:

@@ -2,6 +2,7 @@
 new form (since 1 July 2017) that starts with 32 and carries no birth date."""
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from datetime import date
 
@@ -46,7 +47,8 @@ def parse(raw: str) -> PersonalCode:
     if "-" in text and (text.count("-") > 1 or text.index("-") != 6):
         raise PersonalCodeError(_l("Write the code as 11 digits, with a dash after the sixth if you like: 010203-12345."), "format")
     digits = text.replace("-", "")
-    if len(digits) != 11 or not digits.isdigit():
+    # isdigit() alone accepts other scripts' digits and superscripts, which int() then refuses
+    if len(digits) != 11 or not (digits.isascii() and digits.isdigit()):
         raise PersonalCodeError(_l("A personal code has exactly 11 digits."), "length")
     canonical = f"{digits[:6]}-{digits[6:]}"
     if digits.startswith("32"):
@@ -65,15 +67,26 @@ def parse(raw: str) -> PersonalCode:
     return PersonalCode(canonical, born)
 
 
-def make_old_format(born: date, serial: int) -> str:
-    """Build a valid old-format code for a birth date and a 3-digit serial (for demo data and tests)."""
-    century = {1800: "0", 1900: "1", 2000: "2"}[born.year // 100 * 100]
-    for bump in range(1000):
-        body = f"{born:%d%m}{born.year % 100:02d}{century}{(serial + bump) % 1000:03d}"
-        digit = check_digit(body)
+@functools.lru_cache(maxsize=4096)
+def _valid_tails(head: str) -> tuple[str, ...]:
+    """The valid NNN + check digit endings of a DDMMYYC head, in serial order (about 909 of 1000)."""
+    tails = []
+    for serial in range(1000):
+        digit = check_digit(f"{head}{serial:03d}")
         if digit < 10:
-            return f"{body[:6]}-{body[6:]}{digit}"
-    raise ValueError("no valid serial")
+            tails.append(f"{serial:03d}{digit}")
+    return tuple(tails)
+
+
+def make_old_format(born: date, serial: int) -> str:
+    """Build a valid old-format code for a birth date and a serial (for demo data and tests).
+
+    Serials skip the numbers that have no valid check digit, so different serials give different
+    codes (for any run of about 900 consecutive serials of one birth date)."""
+    century = {1800: "0", 1900: "1", 2000: "2"}[born.year // 100 * 100]
+    head = f"{born:%d%m}{born.year % 100:02d}{century}"
+    tails = _valid_tails(head)
+    return f"{head[:6]}-{head[6:]}{tails[serial % len(tails)]}"
 
 
 def make_new_format(serial: int) -> str:

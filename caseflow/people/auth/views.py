@@ -1,16 +1,27 @@
 """Sign-in, sign-out, two-factor enrolment, own account, password change and reset."""
 from __future__ import annotations
 
-from flask import (Blueprint, abort, after_this_request, current_app, flash, redirect, render_template,
-                   request, url_for)
+from flask import (
+    Blueprint,
+    abort,
+    after_this_request,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_login import current_user
 from itsdangerous import BadSignature, URLSafeSerializer
 
 from caseflow.access import Permission, public, requires
+from caseflow.core.redirects import local_path
 from caseflow.crypto import totp as totp_crypto
 from caseflow.crypto.passwords import verify_password
 from caseflow.crypto.tokens import new_token
+from caseflow.db import utcnow
 from caseflow.extensions import db
 from caseflow.people.auth import forms, services, sessions, throttle
 from caseflow.people.models import Membership
@@ -48,9 +59,7 @@ def _remember_device(username: str) -> None:
 
 
 def _safe_next(target: str | None) -> str:
-    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
-        return target
-    return url_for("core.home")
+    return local_path(target) or url_for("core.home")
 
 
 @bp.route("/sign-in", methods=["GET", "POST"])
@@ -113,10 +122,17 @@ def enrol_totp():
 def recovery_codes():
     """Issue new recovery codes after re-entering the second factor."""
     form = forms.CodeForm()
-    if form.validate_on_submit() and services.check_second_factor(current_user, form.code.data):
+    address = request.remote_addr or "-"
+    # a wrong code counts as a failed sign-in: a stolen session must not be able to guess codes
+    if throttle.is_throttled(current_user.username, address, None):
+        flash(_("Too many failed attempts. Wait 15 minutes and try again."), "error")
+    elif form.validate_on_submit() and services.check_second_factor(current_user, form.code.data):
         return render_template("auth/recovery_codes.html", codes=services.new_recovery_codes(current_user),
                                first_time=False)
-    flash(_("The one-time code is not correct; no new recovery codes were made."), "error")
+    else:
+        if form.code.data:
+            throttle.record_failure(current_user.username, address, None)
+        flash(_("The one-time code is not correct; no new recovery codes were made."), "error")
     return redirect(url_for("auth.account"))
 
 
@@ -134,7 +150,7 @@ def switch_role():
     """Act in another of one's memberships."""
     membership = db.session.get(Membership, request.form.get("membership_id", type=int) or 0)
     if membership is None or membership.user_id != current_user.id or not membership.is_valid_on(
-            sessions.current_session().created_at.date()):
+            utcnow().date()):  # the day sessions.current_membership() checks, not the sign-in day
         abort(404)
     sessions.switch_membership(membership)
     return redirect(url_for("core.home"))
@@ -145,10 +161,16 @@ def switch_role():
 def change_password():
     """Change one's password (other sessions end)."""
     form = forms.ChangePasswordForm()
+    address = request.remote_addr or "-"
     if form.validate_on_submit():
         problem = password_problem(form.new_password.data,
                                    user_words=(current_user.username, current_user.full_name, current_user.email))
-        if not verify_password(current_user.password_hash, form.current.data):
+        # a wrong current password counts as a failed sign-in: a stolen session must not be
+        # able to guess the password here
+        if throttle.is_throttled(current_user.username, address, None):
+            form.current.errors.append(_("Too many failed attempts. Wait 15 minutes and try again."))
+        elif not verify_password(current_user.password_hash, form.current.data):
+            throttle.record_failure(current_user.username, address, None)
             form.current.errors.append(_("The current password is not correct."))
         elif problem:
             form.new_password.errors.append(problem)
@@ -182,13 +204,15 @@ def set_password(token: str):
     address = request.remote_addr or "-"
     if form.validate_on_submit():
         problem = password_problem(form.new_password.data, user_words=(user.username, user.full_name, user.email))
+        # the password is judged before the second factor, which a check spends (a TOTP step,
+        # a recovery code) even when the new password is then refused
         if throttle.is_throttled(user.username, address, None):
             form.code.errors.append(_("Too many failed attempts. Wait 15 minutes and try again."))
+        elif problem:
+            form.new_password.errors.append(problem)
         elif user.mfa_enrolled and not services.check_second_factor(user, form.code.data or ""):
             throttle.record_failure(user.username, address, None)
             form.code.errors.append(_("The one-time code is not correct."))
-        elif problem:
-            form.new_password.errors.append(problem)
         else:
             services.set_password_with_token(row, new_password=form.new_password.data)
             flash(_("Your password is set. Sign in with it now."), "success")

@@ -1,0 +1,160 @@
+"""Municipal settings: the registry of what can be set, its types and defaults, and typed look-up.
+
+Where the municipalities' practice differs (DOMAIN.md), caseflow makes the difference a setting
+here rather than a code branch. Values are stored JSON-encoded in `MunicipalSetting`; a missing or
+unreadable value means the default.
+"""
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from typing import Any
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+
+from caseflow.extensions import db
+from caseflow.people.models import MunicipalSetting
+
+INT, BOOL, CHOICE, TEXT = "int", "bool", "choice", "text"
+
+
+class SettingError(ValueError):
+    """A value that a setting does not accept; str() gives the translated, user-facing message."""
+
+    def __init__(self, message):
+        super().__init__(message)
+        self.message = message
+
+    def __str__(self) -> str:
+        return str(self.message)
+
+
+@dataclass(frozen=True)
+class SettingDef:
+    """What a setting is: key, type, default, label and help, and what values it accepts."""
+
+    key: str
+    type: str
+    default: Any
+    label: Any
+    help: Any
+    minimum: int | None = None
+    maximum: int | None = None
+    #: (value, translatable label) pairs for CHOICE settings
+    choices: tuple[tuple[str, Any], ...] = field(default_factory=tuple)
+    max_length: int = 500
+
+    def clean(self, value: Any) -> Any:
+        """Return the value in the setting's type, or raise SettingError with a translated message."""
+        if self.type == INT:
+            if isinstance(value, bool) or not isinstance(value, int):
+                try:
+                    value = int(str(value).strip())
+                except (TypeError, ValueError):
+                    raise SettingError(_l("Enter a whole number.")) from None
+            if self.minimum is not None and value < self.minimum:
+                raise SettingError(_l("Enter a number of at least %(minimum)d.", minimum=self.minimum))
+            if self.maximum is not None and value > self.maximum:
+                raise SettingError(_l("Enter a number of at most %(maximum)d.", maximum=self.maximum))
+            return value
+        if self.type == BOOL:
+            if not isinstance(value, bool):
+                raise SettingError(_l("Choose yes or no."))
+            return value
+        if self.type == CHOICE:
+            if value not in {v for v, _label in self.choices}:
+                raise SettingError(_l("Choose one of the options."))
+            return value
+        if not isinstance(value, str):
+            raise SettingError(_l("Enter text."))
+        value = value.strip()
+        if len(value) > self.max_length:
+            raise SettingError(_l("Enter at most %(max)d characters.", max=self.max_length))
+        return value
+
+
+SETTINGS: tuple[SettingDef, ...] = (
+    SettingDef("unexcused_lessons_per_semester", INT, 20,
+               _l("Unexcused lessons per semester that mark a risk"),
+               _l("A pupil with more unexcused lessons than this in one semester is flagged."),
+               minimum=1, maximum=500),
+    SettingDef("municipal_notification_lessons", INT, 20,
+               _l("Unexcused lessons after which the school informs the municipality"),
+               _l("Cabinet Regulation No. 89: the school informs the municipality when unexcused "
+                  "absences pile up; municipal guidance uses 20 lessons a semester."),
+               minimum=1, maximum=500),
+    SettingDef("consecutive_absence_days", INT, 5,
+               _l("Consecutive days of absence that mark a risk"),
+               _l("School days in a row without a known reason."),
+               minimum=1, maximum=365),
+    SettingDef("long_absence_months", INT, 3,
+               _l("Months of unexcused absence counted as long absence"),
+               _l("Used by the indicator of pupils with long unexcused absences."),
+               minimum=1, maximum=24),
+    SettingDef("early_leaver_months", INT, 6,
+               _l("Consecutive months without attending after which a pupil counts as an early leaver"),
+               _l("Used by the early school leaving indicators."),
+               minimum=1, maximum=36),
+    SettingDef("annual_report_month", INT, 12,
+               _l("Month of the annual report"),
+               _l("1 is January, 12 is December. The report is presented to municipal leadership."),
+               minimum=1, maximum=12),
+    SettingDef("small_cell_threshold", INT, 5,
+               _l("Smallest count shown in published figures"),
+               _l("Smaller counts are suppressed so that no child can be identified."),
+               minimum=2, maximum=50),
+    SettingDef("plan_every_semester", BOOL, True,
+               _l("Individual support plans are written for each semester"),
+               _l("If not set, a plan is written when needed and runs until it is evaluated.")),
+    SettingDef("follow_up_supervisor", CHOICE, "chair",
+               _l("Who supervises agreed measures"),
+               _l("The group's chair controls execution, or the competent institution supervises it."),
+               choices=(("chair", _l("The chair of the cooperation group")),
+                        ("competent_institution", _l("The competent institution")))),
+    SettingDef("absence_notice_recipient", TEXT, "",
+               _l("Where schools send the notice about unexcused absences"),
+               _l("An office or e-mail address of the municipality, shown to schools."),
+               max_length=200),
+)
+
+REGISTRY: dict[str, SettingDef] = {d.key: d for d in SETTINGS}
+
+
+def definition(key: str) -> SettingDef:
+    """The definition of a setting; KeyError for an unknown key."""
+    return REGISTRY[key]
+
+
+def _stored(municipality_id: int, keys=None) -> dict[str, str]:
+    query = select(MunicipalSetting.key, MunicipalSetting.value).where(
+        MunicipalSetting.municipality_id == municipality_id)
+    if keys is not None:
+        query = query.where(MunicipalSetting.key.in_(list(keys)))
+    return dict(db.session.execute(query).all())
+
+
+def _decode(setting: SettingDef, raw: str | None) -> Any:
+    if raw is None:
+        return setting.default
+    try:
+        return setting.clean(json.loads(raw))
+    except (ValueError, TypeError):  # unreadable or no longer valid: fall back to the default
+        return setting.default
+
+
+def get_setting(municipality_id: int, key: str) -> Any:
+    """The municipality's value of a setting in its type, or the default."""
+    setting = definition(key)
+    return _decode(setting, _stored(municipality_id, [key]).get(key))
+
+
+def all_settings(municipality_id: int) -> dict[str, Any]:
+    """Every setting of a municipality, in registry order, with defaults filled in."""
+    stored = _stored(municipality_id)
+    return {d.key: _decode(d, stored.get(d.key)) for d in SETTINGS}
+
+
+def encode(value: Any) -> str:
+    """The stored form of a value."""
+    return json.dumps(value, ensure_ascii=False)

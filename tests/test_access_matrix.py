@@ -1,0 +1,149 @@
+"""The access matrix: every endpoint × every role × every relationship to the data.
+
+The expectations below are the specification, written out by hand: who may use each permission,
+and which pupils each role's institution is responsible for. A new endpoint fails
+`test_matrix_covers_every_endpoint` until it is added here.
+"""
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from caseflow.access.permissions import Role
+from caseflow.extensions import db
+from caseflow.meetings.models import CooperationGroup, GroupMember, GroupMunicipality
+from caseflow.people.calendar import Semester
+from tests.endpoint_walk_helpers import PUBLIC_ENDPOINTS
+
+SCHOOL_STAFF = {Role.SCHOOL_HEAD, Role.SOCIAL_PEDAGOGUE, Role.SUPPORT_SPECIALIST}
+
+#: endpoint → the permission it must declare
+ENDPOINTS = {
+    "core.home": "signed_in", "auth.account": "signed_in", "auth.change_password": "signed_in",
+    "auth.enrol_totp": "signed_in", "auth.recovery_codes": "signed_in", "auth.sign_out": "signed_in",
+    "auth.switch_role": "signed_in",
+    "pupils.index": "pupil.list", "pupils.search_code": "pupil.list", "pupils.create": "pupil.create",
+    "pupils.view": "pupil.view", "pupils.edit": "pupil.edit", "pupils.add_enrolment": "pupil.edit",
+    "pupils.end_enrolment": "pupil.edit",
+    "audit.index": "audit.view", "audit.pupil_lookup": "audit.view", "audit.pupil_report": "audit.view",
+    **{name: "admin.manage" for name in (
+        "admin.index", "admin.municipalities", "admin.municipality_create", "admin.municipality_edit",
+        "admin.settings", "admin.semesters", "admin.semester_create", "admin.semester_edit",
+        "admin.institutions", "admin.institution_create", "admin.institution_edit", "admin.users",
+        "admin.user_create", "admin.user", "admin.user_edit", "admin.user_resend_invitation",
+        "admin.user_reset_two_factor", "admin.membership_add", "admin.membership_end", "admin.groups",
+        "admin.group_create", "admin.group", "admin.group_edit", "admin.group_municipality_add",
+        "admin.group_municipality_remove", "admin.group_member_add", "admin.group_member_edit")},
+}
+
+#: permission → roles that hold it (for endpoints that are not about one child)
+ROLES_WITH = {
+    "signed_in": set(Role),
+    "admin.manage": {Role.ADMIN},
+    "audit.view": {Role.DPO},
+    "pupil.list": SCHOOL_STAFF | {Role.COORDINATOR},
+    "pupil.create": {Role.SCHOOL_HEAD, Role.SOCIAL_PEDAGOGUE, Role.COORDINATOR},
+}
+
+#: relationship of a pupil to the actor → roles that may open / change that pupil
+PUPIL_VIEW = {
+    "own_school": SCHOOL_STAFF | {Role.COORDINATOR},
+    "other_school_same_municipality": {Role.COORDINATOR},
+    "declared_here_enrolled_elsewhere": {Role.COORDINATOR},
+    "other_municipality": set(),
+}
+PUPIL_EDIT = {rel: roles - {Role.SUPPORT_SPECIALIST} for rel, roles in PUPIL_VIEW.items()}
+OBJECT_RULES = {"pupil.view": PUPIL_VIEW, "pupil.edit": PUPIL_EDIT}
+
+#: where each role's membership sits in the world below
+ROLE_HOME = {
+    Role.ADMIN: "board", Role.DPO: "board", Role.ANALYST: "board", Role.COORDINATOR: "board",
+    Role.SCHOOL_HEAD: "school", Role.SOCIAL_PEDAGOGUE: "school", Role.SUPPORT_SPECIALIST: "school",
+    Role.TEACHER: "school", Role.SOCIAL_WORKER: "social", Role.ORPHANS_COURT: "court",
+    Role.MUNICIPAL_POLICE: "mpolice", Role.STATE_POLICE: "spolice",
+}
+
+
+@pytest.fixture
+def world(app, factory):
+    """Two municipalities, their institutions, pupils in every relationship, admin objects."""
+    a, b = factory.municipality("Ezerkrastu novads"), factory.municipality("Upmalas novads")
+    places = {
+        "board": factory.institution(a.id, kind="education_board"),
+        "school": factory.institution(a.id, kind="basic_school"),
+        "school2": factory.institution(a.id, kind="secondary_school"),
+        "social": factory.institution(a.id, kind="social_service"),
+        "court": factory.institution(a.id, kind="orphans_court"),
+        "mpolice": factory.institution(a.id, kind="municipal_police"),
+        "spolice": factory.institution(a.id, kind="state_police", ownership="state"),
+        "school_b": factory.institution(b.id, kind="basic_school"),
+    }
+    pupils = {
+        "own_school": factory.pupil(places["school"].id, declared_municipality_id=a.id),
+        "other_school_same_municipality": factory.pupil(places["school2"].id, declared_municipality_id=a.id),
+        "declared_here_enrolled_elsewhere": factory.pupil(places["school_b"].id, declared_municipality_id=a.id),
+        "other_municipality": factory.pupil(places["school_b"].id, declared_municipality_id=b.id),
+    }
+    target = factory.user("teacher", places["school"].id)
+    with app.app_context():
+        from caseflow.pupils.models import Enrolment
+
+        enrolments = {rel: db.session.scalar(db.select(Enrolment.id).where(Enrolment.pupil_id == p.id))
+                      for rel, p in pupils.items()}
+        group = CooperationGroup(name="Sadarbības grupa", municipality_id=a.id)
+        group.members = [GroupMember(institution_id=places["social"].id, office="Vadītājs")]
+        group.municipalities = [GroupMunicipality(municipality_id=a.id), GroupMunicipality(municipality_id=b.id)]
+        semester = Semester(municipality_id=a.id, school_year="2026/2027", number=1,
+                            starts_on=date(2026, 9, 1), ends_on=date(2026, 12, 22))
+        db.session.add_all([group, semester])
+        db.session.commit()
+        ids = {"group_id": group.id, "member_id": group.members[0].id,
+               "link_id": group.municipalities[1].id, "semester_id": semester.id}
+    ids.update(municipality_id=a.id, institution_id=places["school"].id, user_id=target.id,
+               membership_id=target.membership_id)
+    return {"places": places, "pupils": pupils, "enrolments": enrolments, "ids": ids}
+
+
+def _urls(app, world, endpoint):
+    """(relationship, url) pairs for an endpoint: one per pupil relationship for pupil routes."""
+    rule = next(r for r in app.url_map.iter_rules() if r.endpoint == endpoint)
+    if "pupil_id" in rule.arguments:
+        for rel, pupil in world["pupils"].items():
+            values = {"pupil_id": pupil.id, "enrolment_id": world["enrolments"][rel]}
+            yield rel, rule.build({k: v for k, v in values.items() if k in rule.arguments})[1], rule
+    else:
+        yield None, rule.build({k: world["ids"][k] for k in rule.arguments})[1], rule
+
+
+def _expected(endpoint: str, role: Role, relationship: str | None) -> bool:
+    permission = ENDPOINTS[endpoint]
+    if relationship is not None:
+        return role in OBJECT_RULES[permission][relationship]
+    return role in ROLES_WITH[permission]
+
+
+def test_matrix_covers_every_endpoint(app):
+    declared = {rule.endpoint: str(getattr(app.view_functions[rule.endpoint], "caseflow_permission", None))
+                for rule in app.url_map.iter_rules() if rule.endpoint not in PUBLIC_ENDPOINTS}
+    assert declared == ENDPOINTS
+
+
+@pytest.mark.parametrize("role", list(Role), ids=str)
+def test_access_matrix(app, client, factory, world, role):
+    home = world["places"][ROLE_HOME[role]]
+    actor = factory.user(role.value, home.id)
+    wrong = []
+    for endpoint in ENDPOINTS:
+        for relationship, url, rule in _urls(app, world, endpoint):
+            allowed = _expected(endpoint, role, relationship)
+            for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
+                factory.login(client, actor)
+                data = {"membership_id": actor.membership_id} if endpoint == "auth.switch_role" else {}
+                status = client.open(url, method=method, data=data).status_code
+                denied_status = 404 if relationship is not None else 403
+                ok = (status in (200, 302) if allowed else status == denied_status)
+                if not ok:
+                    wrong.append(f"{method} {endpoint} [{relationship}] → {status}, "
+                                 f"expected {'allowed' if allowed else denied_status}")
+    assert wrong == []
