@@ -19,7 +19,7 @@ run: install migrate demo
 
 ## make test: install what the tests need (Python packages, Debian's chromium, axe-core) and run them all
 test: install-test browser
-	@$(PY) -m pytest
+	@$(PY) -m pytest -n 2 --durations=15
 
 venv: $(VENV)/.created
 $(VENV)/.created:

@@ -20,6 +20,7 @@ def create_app(overrides: dict | None = None, *, testing: bool = False) -> Flask
         app.instance_path = overrides["INSTANCE_PATH"]
     load_config(app, testing=testing, overrides=overrides)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logging.getLogger("alembic.runtime.plugins").setLevel(logging.WARNING)
     _init_extensions(app)
     _register(app)
     return app

@@ -11,6 +11,7 @@ from flask import Flask
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 CONFIG_DIR = PROJECT_ROOT / "config"
 INSECURE_SECRET_KEYS = {"", "dev", "change-me", "secret"}
+KEY_VARIABLES = ("MASTER_KEYS", "BLIND_INDEX_KEY", "AUDIT_KEY")
 
 
 class ConfigError(RuntimeError):
@@ -26,6 +27,8 @@ def load_config(app: Flask, *, testing: bool = False, overrides: dict | None = N
     if Path(instance_file).is_file():
         app.config.from_file(instance_file, load=tomllib.load, text=False)
     app.config.from_prefixed_env(prefix="CASEFLOW")
+    for name in KEY_VARIABLES:  # key material stays in the keyring, never in app.config
+        app.config.pop(name, None)
     if overrides:
         app.config.update(overrides)
     app.config["TESTING"] = app.config["ENV_MODE"] == "testing"
@@ -52,9 +55,12 @@ def _derive(app: Flask) -> None:
 
 def _local_secret(path: Path) -> str:
     """Read or create the demo-mode secret key under instance/."""
-    if not path.exists():
-        path.write_text(secrets.token_urlsafe(48))
-        path.chmod(0o600)
+    try:
+        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        return path.read_text().strip()
+    with os.fdopen(descriptor, "w") as handle:
+        handle.write(secrets.token_urlsafe(48))
     return path.read_text().strip()
 
 

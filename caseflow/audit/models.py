@@ -17,8 +17,10 @@ class AuditEntry(db.Model):
 
     __tablename__ = "audit_log"
     __table_args__ = (
-        Index("ix_audit_log_pupil_at", "pupil_id", "at"),
-        Index("ix_audit_log_user_at", "user_id", "at"),
+        # "who saw this pupil", a user's or an institution's trail: newest first by seq
+        Index("ix_audit_log_pupil_seq", "pupil_id", "seq"),
+        Index("ix_audit_log_user_seq", "user_id", "seq"),
+        Index("ix_audit_log_institution_seq", "institution_id", "seq"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -8,13 +8,64 @@ from alembic import op
 import sqlalchemy as sa
 
 import caseflow.db
-from caseflow.audit.ddl import APPEND_ONLY_SQL, DROP_SQL
 
 
 revision = '0001'
 down_revision = None
 branch_labels = None
 depends_on = None
+
+# The audit trail's PostgreSQL triggers as they were at this revision (frozen here on purpose:
+# caseflow/audit/ddl.py may change later, an old migration must not).
+APPEND_ONLY_SQL = [
+    """
+    CREATE OR REPLACE FUNCTION caseflow_audit_append_only() RETURNS trigger AS $$
+    BEGIN
+        RAISE EXCEPTION 'audit_log is append-only: % refused', TG_OP;
+    END;
+    $$ LANGUAGE plpgsql
+    """,
+    "DROP TRIGGER IF EXISTS audit_log_append_only ON audit_log",
+    """
+    CREATE TRIGGER audit_log_append_only BEFORE UPDATE OR DELETE ON audit_log
+    FOR EACH ROW EXECUTE FUNCTION caseflow_audit_append_only()
+    """,
+    "DROP TRIGGER IF EXISTS audit_log_no_truncate ON audit_log",
+    """
+    CREATE TRIGGER audit_log_no_truncate BEFORE TRUNCATE ON audit_log
+    FOR EACH STATEMENT EXECUTE FUNCTION caseflow_audit_append_only()
+    """,
+    """
+    CREATE OR REPLACE FUNCTION caseflow_audit_head_forward_only() RETURNS trigger AS $$
+    BEGIN
+        IF TG_OP = 'UPDATE' AND NEW.id = OLD.id AND (NEW.seq > OLD.seq
+                OR (NEW.seq = OLD.seq AND NEW.hash = OLD.hash)) THEN
+            RETURN NEW;
+        END IF;
+        RAISE EXCEPTION 'audit_head only moves forward: % refused', TG_OP;
+    END;
+    $$ LANGUAGE plpgsql
+    """,
+    "DROP TRIGGER IF EXISTS audit_head_forward_only ON audit_head",
+    """
+    CREATE TRIGGER audit_head_forward_only BEFORE UPDATE OR DELETE ON audit_head
+    FOR EACH ROW EXECUTE FUNCTION caseflow_audit_head_forward_only()
+    """,
+    "DROP TRIGGER IF EXISTS audit_head_no_truncate ON audit_head",
+    """
+    CREATE TRIGGER audit_head_no_truncate BEFORE TRUNCATE ON audit_head
+    FOR EACH STATEMENT EXECUTE FUNCTION caseflow_audit_head_forward_only()
+    """,
+]
+
+DROP_SQL = [
+    "DROP TRIGGER IF EXISTS audit_head_no_truncate ON audit_head",
+    "DROP TRIGGER IF EXISTS audit_head_forward_only ON audit_head",
+    "DROP FUNCTION IF EXISTS caseflow_audit_head_forward_only()",
+    "DROP TRIGGER IF EXISTS audit_log_no_truncate ON audit_log",
+    "DROP TRIGGER IF EXISTS audit_log_append_only ON audit_log",
+    "DROP FUNCTION IF EXISTS caseflow_audit_append_only()",
+]
 
 
 def upgrade() -> None:
@@ -97,8 +148,9 @@ def upgrade() -> None:
     with op.batch_alter_table('audit_log', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_audit_log_action'), ['action'], unique=False)
         batch_op.create_index(batch_op.f('ix_audit_log_at'), ['at'], unique=False)
-        batch_op.create_index('ix_audit_log_pupil_at', ['pupil_id', 'at'], unique=False)
-        batch_op.create_index('ix_audit_log_user_at', ['user_id', 'at'], unique=False)
+        batch_op.create_index('ix_audit_log_pupil_seq', ['pupil_id', 'seq'], unique=False)
+        batch_op.create_index('ix_audit_log_user_seq', ['user_id', 'seq'], unique=False)
+        batch_op.create_index('ix_audit_log_institution_seq', ['institution_id', 'seq'], unique=False)
 
     op.create_table('cooperation_groups',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -386,8 +438,9 @@ def downgrade() -> None:
 
     op.drop_table('cooperation_groups')
     with op.batch_alter_table('audit_log', schema=None) as batch_op:
-        batch_op.drop_index('ix_audit_log_user_at')
-        batch_op.drop_index('ix_audit_log_pupil_at')
+        batch_op.drop_index('ix_audit_log_institution_seq')
+        batch_op.drop_index('ix_audit_log_user_seq')
+        batch_op.drop_index('ix_audit_log_pupil_seq')
         batch_op.drop_index(batch_op.f('ix_audit_log_at'))
         batch_op.drop_index(batch_op.f('ix_audit_log_action'))
 
