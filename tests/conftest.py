@@ -6,10 +6,15 @@ import uuid
 
 import psycopg
 import pytest
+from hypothesis import settings
 from sqlalchemy import text
 
 from caseflow import create_app
 from caseflow.extensions import db
+
+# Property tests judge correctness, never speed: no per-example deadline on a loaded CI machine.
+settings.register_profile("caseflow", deadline=None, print_blob=True)
+settings.load_profile("caseflow")
 
 PG_ADMIN_URL = os.environ.get("CASEFLOW_TEST_PG", "postgresql://postgres@127.0.0.1:5432/postgres")
 _pg_state: dict = {}

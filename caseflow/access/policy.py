@@ -59,7 +59,8 @@ def scope(query: Select, actor: Actor | None, permission: Permission, model) -> 
     """Restrict a SELECT of `model` rows to those the actor may use the permission on."""
     if actor is None or Permission(permission) not in actor.permissions:
         return query.where(false())
-    rule = _SCOPE_RULES.get(model.__name__)
+    permission = Permission(permission)
+    rule = _SCOPE_RULES.get((model.__name__, permission)) or _SCOPE_RULES.get(model.__name__)
     if rule is None:
         return query.where(false())
     return query.where(rule(actor))
@@ -93,8 +94,24 @@ def _pupil_rule(actor: Actor, permission: Permission, pupil) -> bool:
         select(Pupil.id).where(Pupil.id == pupil.id, _pupil_condition(actor))))
 
 
+def _enrolling_school_condition(actor: Actor):
+    """SQL condition: the schools where an actor may enrol pupils (own school / municipality's)."""
+    from caseflow.people.models import SCHOOL_KINDS, Institution
+
+    is_school = Institution.kind.in_([str(k) for k in SCHOOL_KINDS])
+    if actor.role in SCHOOL_ROLES:
+        return and_(is_school, Institution.id == actor.institution_id)
+    if actor.role in MUNICIPAL_ROLES:
+        return and_(is_school, Institution.municipality_id == actor.municipality_id)
+    return false()
+
+
 _OBJECT_RULES = {"Pupil": _pupil_rule}
-_SCOPE_RULES = {"Pupil": _pupil_condition}
+#: scope rules by model, or by (model, permission) where one model has several
+_SCOPE_RULES = {
+    "Pupil": _pupil_condition,
+    ("Institution", Permission.PUPIL_CREATE): _enrolling_school_condition,
+}
 
 
 def load_actor(user, membership) -> Actor:

@@ -8,7 +8,7 @@ from sqlalchemy import and_, exists, func, or_, select, tuple_
 from sqlalchemy.orm import joinedload, load_only, selectinload
 
 from caseflow.access import Actor, Permission, scope
-from caseflow.access.permissions import MUNICIPAL_ROLES, SCHOOL_ROLES
+from caseflow.access.permissions import MUNICIPAL_ROLES
 from caseflow.crypto import DecryptionError, blind_index, unseal
 from caseflow.extensions import db
 from caseflow.people.models import SCHOOL_KINDS, Institution, Municipality
@@ -127,15 +127,7 @@ def visible_pupil_by_code(actor: Actor | None, code: PersonalCode) -> PupilRow |
 def enrolment_schools(actor: Actor | None, *, closed_too: bool = False) -> list[Institution]:
     """Schools where the actor may enrol pupils: school staff their own, the coordinator the
     municipality's; by name, working schools only unless closed_too (to end old enrolments)."""
-    if actor is None or Permission.PUPIL_CREATE not in actor.permissions:
-        return []
-    query = select(Institution).where(Institution.kind.in_([str(k) for k in SCHOOL_KINDS]))
-    if actor.role in SCHOOL_ROLES:
-        query = query.where(Institution.id == actor.institution_id)
-    elif actor.role in MUNICIPAL_ROLES:
-        query = query.where(Institution.municipality_id == actor.municipality_id)
-    else:
-        return []
+    query = scope(select(Institution), actor, Permission.PUPIL_CREATE, Institution)
     today = date.today()
     return [i for i in db.session.scalars(query.order_by(Institution.name))
             if closed_too or i.is_active_on(today)]

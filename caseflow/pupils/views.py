@@ -51,6 +51,8 @@ def index():
         page = selectors.visible_pupils(actor, filters=filters, after=after,
                                         limit=int(current_app.config["PAGE_SIZE"]))
     args = {k: request.args[k] for k in FILTER_ARGS if request.args.get(k)}
+    if page.rows:
+        audit.record("pupil.list", detail={"filters": sorted(args), "shown": [p.id for p in page.rows]})
     return render_template(
         "pupils/index.html", form=form, code_form=forms.CodeSearchForm(formdata=None), page=page,
         searched=bool(args),
