@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import base64
+import io
 import time
 
 import pyotp
@@ -23,8 +24,10 @@ def provisioning_uri(secret: str, *, account: str, issuer: str = "caseflow") -> 
 
 def qr_data_uri(uri: str) -> str:
     """The QR code of a URI as an SVG data URI (no external service involved)."""
-    svg = segno.make(uri, error="m").svg_inline(scale=5, dark="#000", light="#fff")
-    return "data:image/svg+xml;base64," + base64.b64encode(svg.encode()).decode()
+    buffer = io.BytesIO()  # a standalone SVG document (with xmlns), so browsers render it as <img>
+    segno.make(uri, error="m").save(buffer, kind="svg", scale=5, dark="#000", light="#fff",
+                                    xmldecl=False)
+    return "data:image/svg+xml;base64," + base64.b64encode(buffer.getvalue()).decode()
 
 
 def matching_counter(secret: str, code: str, *, after: int | None, now: float | None = None) -> int | None:

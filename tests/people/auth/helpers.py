@@ -30,7 +30,9 @@ def use_english(client) -> None:
 
 def sign_in(client, username: str, password: str, code: str = "", *, next: str | None = None,
             address: str = "127.0.0.1"):
-    """Post the sign-in form from an address; returns the response."""
+    """Post the sign-in form from an address (in English unless the browser chose a language)."""
+    with client.session_transaction() as sess:
+        sess.setdefault("lang", "en")
     return client.post("/sign-in", query_string={"next": next} if next is not None else None,
                        data={"username": username, "password": password, "code": code},
                        environ_base={"REMOTE_ADDR": address})
