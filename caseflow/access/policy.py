@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from flask import g, has_request_context
-from sqlalchemy import Select, and_, exists, false, or_, select
+from sqlalchemy import Select, and_, exists, false, or_, select, true
 
 from caseflow.access.permissions import (
     MUNICIPAL_ROLES,
@@ -106,11 +106,20 @@ def _enrolling_school_condition(actor: Actor):
     return false()
 
 
+def _whole_installation(actor: Actor):
+    """SQL condition: every row (administrators manage the structure of every municipality)."""
+    return true()
+
+
+#: the structure administrators manage; none of it is a child's data
+ADMINISTERED_MODELS = ("Municipality", "Institution", "User", "CooperationGroup", "Semester")
+
 _OBJECT_RULES = {"Pupil": _pupil_rule}
 #: scope rules by model, or by (model, permission) where one model has several
 _SCOPE_RULES = {
     "Pupil": _pupil_condition,
     ("Institution", Permission.PUPIL_CREATE): _enrolling_school_condition,
+    **{(name, Permission.ADMIN_MANAGE): _whole_installation for name in ADMINISTERED_MODELS},
 }
 
 

@@ -7,10 +7,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from sqlalchemy import Select, and_, exists, false, or_, select
+from sqlalchemy import Select, and_, exists, or_, select
 from sqlalchemy.orm import selectinload
 
-from caseflow.access import Actor, Permission, can
+from caseflow.access import Actor, Permission, scope
 from caseflow.extensions import db
 from caseflow.meetings.models import CooperationGroup, GroupMunicipality
 from caseflow.people.calendar import Semester
@@ -26,7 +26,9 @@ class Page:
 
 
 def _allowed(query: Select, actor: Actor | None) -> Select:
-    return query if can(actor, Permission.ADMIN_MANAGE) else query.where(false())
+    """The policy's scope for the administered model the query selects."""
+    model = query.column_descriptions[0]["entity"]
+    return scope(query, actor, Permission.ADMIN_MANAGE, model)
 
 
 def _page(query: Select, model, sort_column, after: int | None, size: int) -> Page:
