@@ -74,7 +74,7 @@ lint: install-test
 
 ## extract strings, update the catalogues and compile them
 translations: install
-	@$(VENV)/bin/pybabel extract -F babel.cfg -k _l -k lazy_gettext -k _n:1,2 -k lazy_ngettext:1,2 -o caseflow/translations/messages.pot --no-location --sort-output --omit-header .
+	@$(VENV)/bin/pybabel extract -F babel.cfg -k _l -k lazy_gettext -k _n:1,2 -k lazy_ngettext:1,2 -k _p:1c,2 -k lazy_pgettext:1c,2 --ignore-dirs '.*' -o caseflow/translations/messages.pot --no-location --sort-output --omit-header .
 	@$(VENV)/bin/pybabel update -i caseflow/translations/messages.pot -d caseflow/translations --no-fuzzy-matching
 	@$(VENV)/bin/pybabel compile -d caseflow/translations --statistics
 

@@ -1,11 +1,10 @@
 """caseflow: case management for keeping children in school."""
 from __future__ import annotations
 
-import logging
-
 from flask import Flask
 
 from caseflow.config import PROJECT_ROOT, load_config
+from caseflow.core.logging import configure as configure_logging
 
 
 def create_app(overrides: dict | None = None, *, testing: bool = False) -> Flask:
@@ -19,8 +18,7 @@ def create_app(overrides: dict | None = None, *, testing: bool = False) -> Flask
     if overrides and "INSTANCE_PATH" in overrides:
         app.instance_path = overrides["INSTANCE_PATH"]
     load_config(app, testing=testing, overrides=overrides)
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    logging.getLogger("alembic.runtime.plugins").setLevel(logging.WARNING)
+    configure_logging()
     _init_extensions(app)
     _register(app)
     return app

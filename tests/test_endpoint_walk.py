@@ -4,7 +4,6 @@ from __future__ import annotations
 import pytest
 
 from caseflow import create_app
-
 from tests.endpoint_walk_helpers import PUBLIC_ENDPOINTS
 
 
@@ -42,7 +41,7 @@ def _fill(rule) -> str:
 
 
 def test_anonymous_requests_never_reach_a_protected_view(app, client):
-    for rule, view in _views(app):
+    for rule, _view in _views(app):
         if rule.endpoint in PUBLIC_ENDPOINTS:
             continue
         url = _fill(rule)

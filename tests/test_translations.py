@@ -14,15 +14,20 @@ MO = PO.with_suffix(".mo")
 LATVIAN_LETTERS = set("āčēģīķļņšūžĀČĒĢĪĶĻŅŠŪŽ")
 
 
+def _key(value):
+    return tuple(value) if isinstance(value, list | tuple) else value
+
+
 def _extract(tmp_path) -> set:
     pot = tmp_path / "messages.pot"
     pybabel = Path(sys.executable).parent / "pybabel"
     subprocess.run([str(pybabel), "extract", "-F", "babel.cfg",
                     "-k", "_l", "-k", "lazy_gettext", "-k", "_n:1,2", "-k", "lazy_ngettext:1,2",
+                    "-k", "_p:1c,2", "-k", "lazy_pgettext:1c,2", "--ignore-dirs", ".*",
                     "-o", str(pot), "--no-location", "--omit-header", "."],
                    cwd=ROOT, check=True, capture_output=True)
     with pot.open("rb") as handle:
-        return {m.id for m in read_po(handle) if m.id}
+        return {(m.context, _key(m.id)) for m in read_po(handle) if m.id}
 
 
 def _catalogue():
@@ -31,9 +36,13 @@ def _catalogue():
 
 
 def test_every_string_in_the_code_is_in_the_latvian_catalogue(tmp_path):
-    known = {m.id for m in _catalogue() if m.id}
+    known = {(m.context, _key(m.id)) for m in _catalogue() if m.id}
     missing = sorted(str(i) for i in _extract(tmp_path) - known)
     assert missing == [], "run `make translations` and translate: " + "; ".join(missing[:10])
+
+
+def test_strings_of_the_shared_macros_are_extracted_too(tmp_path):
+    assert (None, "required") in _extract(tmp_path)
 
 
 def test_every_entry_is_translated_and_not_fuzzy():
@@ -47,10 +56,6 @@ def test_every_entry_is_translated_and_not_fuzzy():
         if message.fuzzy or not all(strings):
             problems.append(str(message.id))
     assert problems == []
-
-
-def _key(value):
-    return tuple(value) if isinstance(value, list | tuple) else value
 
 
 def test_the_compiled_catalogue_matches_the_source():

@@ -19,8 +19,8 @@ MESSAGES = {
     405: (_l("Not allowed"), _l("This action is not allowed here.")),
     413: (_l("File too large"), _l("The file or form you sent is too large.")),
     429: (_l("Too many requests"), _l("Too many requests. Wait a moment and try again.")),
-    500: (_l("Something went wrong"), _l("Your change was not saved. Try again; if it happens again, "
-                                         "tell the support team the reference below.")),
+    500: (_l("Something went wrong"), _l("The request failed and nothing was changed. Try again; if it "
+                                         "happens again, give the support team the reference below.")),
     503: (_l("Try again"), _l("The service is briefly unavailable. Nothing was saved; try again.")),
 }
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import smtplib
 from email.message import EmailMessage
-from email.utils import format_datetime, make_msgid
+from email.utils import format_datetime
 from pathlib import Path
 
 from flask import current_app
@@ -44,5 +44,3 @@ def send(message: OutboxMessage) -> None:
             smtp.login(cfg["SMTP_USERNAME"], cfg["SMTP_PASSWORD"])
         smtp.send_message(mime)
 
-
-__all__ = ["build", "send", "make_msgid"]

@@ -7,6 +7,7 @@ from pathlib import Path
 
 from flask import current_app
 from flask_babel import gettext as _
+from flask_babel import ngettext
 
 COMMON_FILE = Path(__file__).resolve().parent.parent / "data" / "common-passwords.txt.gz"
 #: local additions to the list (Latvian words people use as passwords)
@@ -29,7 +30,7 @@ def password_problem(password: str, *, user_words: tuple[str, ...] = ()) -> str 
     """Why a new password is refused, in the user's language; None when it is fine."""
     minimum = int(current_app.config["PASSWORD_MIN_LENGTH"])
     if len(password) < minimum:
-        return _("Use at least %(n)d characters.", n=minimum)
+        return ngettext("Use at least %(num)d character.", "Use at least %(num)d characters.", minimum)
     lowered = password.lower()
     if lowered in common_passwords() or len(set(lowered)) < 4:
         return _("This password is too common or too easy to guess. Choose another.")

@@ -4,11 +4,10 @@ Revision ID: 0001
 Revises:
 Create Date: 2026-11-23 17:23:16.068057
 """
-from alembic import op
 import sqlalchemy as sa
+from alembic import op
 
 import caseflow.db
-
 
 revision = '0001'
 down_revision = None

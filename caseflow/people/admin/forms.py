@@ -4,6 +4,7 @@ from __future__ import annotations
 from datetime import date
 
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_pgettext as _p
 from wtforms import BooleanField, DateField, IntegerField, SelectField, StringField
 from wtforms.fields import SelectChoice
 from wtforms.validators import DataRequired, Email, InputRequired, Length, Optional
@@ -54,7 +55,7 @@ class GetForm(BaseForm):
 # --- municipalities -----------------------------------------------------------------------------
 
 class MunicipalityForm(BaseForm):
-    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=120)])
+    name = StringField(_p("entity", "Name"), validators=[DataRequired(), Length(max=120)])
     code = StringField(_l("Code"), validators=[DataRequired(), Length(max=40)],
                        description=_l("A short stable identifier used in imports, e.g. kraslava."),
                        render_kw={"autocapitalize": "none"})
@@ -67,7 +68,7 @@ class MunicipalityPickForm(GetForm):
 # --- institutions -------------------------------------------------------------------------------
 
 class InstitutionForm(BaseForm):
-    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)])
+    name = StringField(_p("entity", "Name"), validators=[DataRequired(), Length(max=200)])
     municipality_id = SelectField(_l("Municipality"), coerce=int_or_none, validators=[InputRequired()],
                                   description=_l("The municipality the institution is located in."))
     kind = SelectField(_l("Kind"), choices=options(KIND_LABELS), validators=[InputRequired()])
@@ -136,7 +137,7 @@ class EndMembershipForm(BaseForm):
 # --- cooperation groups -------------------------------------------------------------------------
 
 class GroupForm(BaseForm):
-    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)])
+    name = StringField(_p("entity", "Name"), validators=[DataRequired(), Length(max=200)])
     municipality_id = SelectField(_l("Founding municipality"), coerce=int_or_none,
                                   validators=[InputRequired()])
     level = SelectField(_l("Level"), choices=options(LEVEL_LABELS), validators=[InputRequired()])

@@ -4,6 +4,7 @@ from __future__ import annotations
 from datetime import date
 
 from flask_babel import gettext as _
+from flask_babel import pgettext
 from sqlalchemy import func, select
 
 from caseflow.audit import services as audit
@@ -42,7 +43,7 @@ def _group_values(values: dict) -> dict:
 def _check_group(values: dict, current: CooperationGroup | None) -> None:
     errors = Errors()
     if not values["name"]:
-        errors.add("name", _("Enter the name."))
+        errors.add("name", pgettext("entity", "Enter the name."))
     if db.session.get(Municipality, values["municipality_id"] or 0) is None:
         errors.add("municipality_id", _("Choose a municipality."))
     if values["level"] not in set(GroupLevel):
