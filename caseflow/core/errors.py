@@ -52,10 +52,20 @@ def handle_csrf(exc: CSRFError):
 
 def handle_unexpected(exc: Exception):
     """Log the failure with its reference (no request data) and show the generic page."""
+    from sqlalchemy.exc import DataError, OperationalError, StatementError
+
+    from caseflow.extensions import db
+
+    db.session.rollback()
+    cause = exc.orig if isinstance(exc, StatementError) else exc
+    if isinstance(exc, DataError) or isinstance(cause, OverflowError | ValueError) and isinstance(
+            exc, StatementError | OverflowError):
+        # input the database cannot hold (a number beyond 64 bits, a NUL character): the
+        # request's fault, not the server's
+        log.warning("bad input ref=%s endpoint=%s: %s", reference(), request.endpoint, type(cause).__name__)
+        return render_error(400)
     log.error("unhandled error ref=%s endpoint=%s: %s", reference(),
               request.endpoint, type(exc).__name__, exc_info=exc)
-    from sqlalchemy.exc import OperationalError
-
     return render_error(503 if isinstance(exc, OperationalError) else 500)
 
 

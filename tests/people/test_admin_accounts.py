@@ -70,6 +70,20 @@ def test_admin_edits_an_account(app, client, factory):
             "Jānis Ozols", "janis@example.lv", "en", True)
     assert ("admin.user_updated", "User", person.id,
             {"fields": ["email", "full_name", "locale"]}) in audit_actions(app)
+    with app.app_context():
+        notice = db.session.scalar(select(OutboxMessage).where(OutboxMessage.user_id == person.id))
+        assert notice.to_address == person.email, "the old address hears of the change"
+
+
+def test_an_administrator_cannot_give_their_own_account_a_role(app, client, factory):
+    municipality = factory.municipality()
+    admin, board = sign_in_admin(factory, client, municipality_id=municipality.id)
+    response = client.post(f"/admin/users/{admin.id}/memberships?municipality_id={municipality.id}",
+                           data={"role": "coordinator", "institution_id": board.id, "title": "",
+                                 "valid_from": "", "valid_to": ""})
+    assert response.status_code == 200
+    assert "own account" in field_error(response.get_data(as_text=True), "role")
+    assert count(app, Membership, Membership.user_id == admin.id) == 1
 
 
 def test_deactivating_an_account_ends_its_sessions(app, client, factory):

@@ -7,7 +7,7 @@ from datetime import timedelta
 from flask import current_app, url_for
 from flask_babel import force_locale
 from flask_babel import gettext as _
-from sqlalchemy import func, select
+from sqlalchemy import func, or_, select, update
 
 from caseflow.audit import services as audit
 from caseflow.crypto import seal, unseal
@@ -43,23 +43,24 @@ def find_user(username: str) -> User | None:
 
 
 def check_second_factor(user: User, code: str) -> bool:
-    """Accept a fresh TOTP code (never one already used) or an unused recovery code."""
+    """Accept a fresh TOTP code or an unused recovery code, each at most once even under races."""
     code = (code or "").strip()
     digits = "".join(ch for ch in code if ch.isdigit())
     if user.totp_secret_enc is not None and len(digits) == 6 and len(code) <= 7:
         counter = totp_crypto.matching_counter(unseal(user, "totp_secret"), digits,
                                                after=user.totp_last_counter)
-        if counter is None:
-            return False
-        user.totp_last_counter = counter
-        return True
+        # The conditional UPDATE is the check: of two requests with the same code, one wins.
+        return counter is not None and db.session.execute(
+            update(User).where(User.id == user.id, or_(User.totp_last_counter.is_(None),
+                                                       User.totp_last_counter < counter))
+            .values(totp_last_counter=counter)).rowcount == 1
     wanted = digest(normalise_recovery_code(code))
-    row = db.session.scalar(select(RecoveryCode).where(
-        RecoveryCode.user_id == user.id, RecoveryCode.used_at.is_(None),
-        RecoveryCode.code_digest == wanted))
-    if row is None:
+    spent = db.session.execute(
+        update(RecoveryCode).where(RecoveryCode.user_id == user.id, RecoveryCode.used_at.is_(None),
+                                   RecoveryCode.code_digest == wanted)
+        .values(used_at=utcnow())).rowcount
+    if spent != 1:
         return False
-    row.used_at = utcnow()
     audit.record("auth.recovery_code_used", user=user, object_type="User", object_id=user.id)
     return True
 

@@ -87,17 +87,28 @@ def update_user(user: User, *, full_name: str, email: str, locale: str, is_activ
     if not is_active_account and user.id == actor_user_id:
         errors.add("is_active_account", _("You cannot deactivate your own account."))
     errors.raise_if_any()
-    was_active = user.is_active_account
+    was_active, old_email = user.is_active_account, user.email
     changed = apply(user, {"full_name": full_name.strip(), "email": email.strip(), "locale": locale,
                            "is_active_account": bool(is_active_account)})
     if not changed:
         return changed
+    if "email" in changed:
+        _tell_old_address(user, old_email)
     detail: dict = {"fields": changed}
     if was_active and not user.is_active_account:
         detail["sessions_ended"] = _end_sessions(user, "deactivated")
     db.session.flush()
     audit.record("admin.user_updated", object_type="User", object_id=user.id, detail=detail)
     return changed
+
+
+def _tell_old_address(user: User, old_email: str) -> None:
+    """An address change is announced to the old address, so a hijacked account does not go unseen."""
+    with force_locale(user.locale):
+        queue_email(to=old_email, user_id=user.id, subject=_("caseflow: your e-mail address was changed"),
+                    body=_("An administrator changed the e-mail address of your caseflow account. "
+                           "Password links will now go to the new address.\n\n"
+                           "If you did not expect this, tell your data-protection officer at once."))
 
 
 def _end_sessions(user: User, reason: str) -> int:
@@ -144,9 +155,12 @@ def reset_two_factor(user: User) -> None:
 # --- memberships --------------------------------------------------------------------------------
 
 def add_membership(user: User, *, role: str, institution_id: int, title: str | None,
-                   valid_from: date | None, valid_to: date | None) -> Membership:
-    """Give a person a role at an institution."""
+                   valid_from: date | None, valid_to: date | None, actor_user_id: int) -> Membership:
+    """Give a person a role at an institution (never oneself: an administrator reads no child data)."""
     errors = Errors()
+    if user.id == actor_user_id:
+        errors.add("role", _("You cannot give roles to your own account; ask another administrator."))
+        errors.raise_if_any()
     institution = db.session.get(Institution, institution_id or 0)
     if institution is None:
         errors.add("institution_id", _("Choose an institution."))

@@ -125,7 +125,8 @@ def membership_add(user_id: int):
     _pick, form, _ends, _municipality = _membership_forms(user)
     if form.validate_on_submit():
         ok, _membership = attempt(form, lambda: accounts.add_membership(
-            user, **data(form, "role", "institution_id", "title", "valid_from", "valid_to")))
+            user, **data(form, "role", "institution_id", "title", "valid_from", "valid_to"),
+            actor_user_id=current_actor().user_id))
         if ok:
             flash(_("The role has been added."), "success")
             return redirect(url_for("admin.user", user_id=user.id))
