@@ -67,20 +67,25 @@ def check_second_factor(user: User, code: str) -> bool:
 
 def sign_in(*, username: str, password: str, code: str, address: str, device: str | None) -> SignInResult:
     """Check user name, password and second factor together; one answer for every failure."""
-    if throttle.is_throttled(username, address, device):
+    throttled = throttle.is_throttled(username, address, device)
+    if not throttled:
+        reserved = throttle.reserve(username, address, device)
+        # parallel attempts reserved at the same moment: only those within the limit go on
+        throttled = throttle.is_throttled(username, address, device, allowance=1)
+    if throttled:
         audit.record("auth.sign_in_throttled", detail={"username": username[:200]}, persist_on_failure=True)
         return SignInResult(throttled=True)
     user = find_user(username)
     password_ok = verify_password(user.password_hash if user else None, password)
     factor_ok = password_ok and user is not None and (not user.mfa_enrolled or check_second_factor(user, code))
     if not (user and password_ok and factor_ok):
-        throttle.record_failure(username, address, device)
         reason = "unknown_user" if user is None else ("password" if not password_ok else "second_factor")
         audit.record("auth.sign_in_failed", user=user, detail={"reason": reason, "username": username[:200]},
                      persist_on_failure=True)
         return SignInResult()
     if needs_rehash(user.password_hash):
         user.password_hash = hash_password(password)
+    throttle.release(reserved)
     throttle.clear_account(username, address, device)
     user.last_sign_in_at = utcnow()
     sessions.start(user)

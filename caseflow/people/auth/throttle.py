@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from flask import current_app
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, func, insert, select
 
 from caseflow.crypto.tokens import digest
 from caseflow.db import utcnow
@@ -33,15 +33,30 @@ def _since():
     return utcnow() - timedelta(minutes=int(current_app.config["THROTTLE_WINDOW_MINUTES"]))
 
 
-def is_throttled(username: str, address: str, device: str | None) -> bool:
-    """True if any key of this attempt has used up its failures in the window."""
+def is_throttled(username: str, address: str, device: str | None, *, allowance: int = 0) -> bool:
+    """True if any key of this attempt has used up its failures in the window (plus `allowance`)."""
     since = _since()
     for key, limit in _keys(username, address, device).items():
         count = db.session.scalar(select(func.count()).select_from(SignInFailure).where(
             SignInFailure.key_digest == digest(key), SignInFailure.at >= since))
-        if count >= limit:
+        if count >= limit + allowance:
             return True
     return False
+
+
+def reserve(username: str, address: str, device: str | None) -> list[int]:
+    """Count an attempt as failed before checking it, committed at once on its own connection, so
+    parallel guesses see each other; returns the rows to forget if the attempt succeeds."""
+    now = utcnow()
+    rows = [{"key_digest": digest(key), "at": now} for key in _keys(username, address, device)]
+    with db.engine.begin() as connection:
+        return [connection.execute(insert(SignInFailure).values(**row).returning(SignInFailure.id))
+                .scalar_one() for row in rows]
+
+
+def release(ids: list[int]) -> None:
+    """Forget the failures reserved for an attempt that succeeded."""
+    db.session.execute(delete(SignInFailure).where(SignInFailure.id.in_(ids)))
 
 
 def record_failure(username: str, address: str, device: str | None) -> None:
