@@ -1,7 +1,8 @@
 """Declarative base, naming convention and column types shared by every module."""
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import DateTime, MetaData, TypeDecorator
 from sqlalchemy.orm import DeclarativeBase
@@ -43,3 +44,11 @@ class UTCDateTime(TypeDecorator):
 def utcnow() -> datetime:
     """Return the current time in UTC, timezone-aware."""
     return datetime.now(UTC)
+
+
+def local_today() -> date:
+    """Today's date where caseflow's users are (the configured zone, Europe/Riga by default)."""
+    from flask import current_app, has_app_context
+
+    zone = current_app.config["TIMEZONE"] if has_app_context() else "Europe/Riga"
+    return datetime.now(ZoneInfo(zone)).date()

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
 
 from flask import g, has_request_context
 from sqlalchemy import Select, and_, exists, false, or_, select, true
@@ -14,6 +13,7 @@ from caseflow.access.permissions import (
     Permission,
     Role,
 )
+from caseflow.db import local_today
 
 
 @dataclass(frozen=True)
@@ -73,7 +73,7 @@ def _pupil_condition(actor: Actor):
     from caseflow.people.models import Institution
     from caseflow.pupils.models import Enrolment, Pupil
 
-    today = date.today()
+    today = local_today()
     current = and_(Enrolment.pupil_id == Pupil.id, Enrolment.start_date <= today,
                    or_(Enrolment.end_date.is_(None), Enrolment.end_date >= today))
     if actor.role in SCHOOL_ROLES:

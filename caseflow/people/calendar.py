@@ -7,7 +7,7 @@ from datetime import date, datetime
 from sqlalchemy import Date, ForeignKey, Integer, String, UniqueConstraint, select
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from caseflow.db import UTCDateTime, utcnow
+from caseflow.db import UTCDateTime, local_today, utcnow
 from caseflow.extensions import db
 from caseflow.people.models import Municipality
 
@@ -60,7 +60,7 @@ class Semester(db.Model):
 
 def semester_on(municipality_id: int, day: date | None = None) -> Semester | None:
     """The municipality's semester that contains the day (today by default), if any."""
-    day = day or date.today()
+    day = day or local_today()
     return db.session.scalar(select(Semester).where(
         Semester.municipality_id == municipality_id, Semester.starts_on <= day,
         Semester.ends_on >= day).limit(1))

@@ -16,7 +16,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from caseflow.db import UTCDateTime, utcnow
+from caseflow.db import UTCDateTime, local_today, utcnow
 from caseflow.extensions import db
 
 
@@ -168,7 +168,7 @@ class User(db.Model):
 
     def active_memberships(self, day: date | None = None) -> list[Membership]:
         """Memberships valid on the given day (today by default)."""
-        day = day or date.today()
+        day = day or local_today()
         return [m for m in self.memberships if m.is_valid_on(day)]
 
     def __str__(self) -> str:

@@ -11,6 +11,7 @@ from wtforms.validators import DataRequired, InputRequired, Optional, Validation
 
 from caseflow.core.forms import BaseForm
 from caseflow.core.i18n import format_date_lv
+from caseflow.db import local_today
 from caseflow.pupils.personal_code import PersonalCode, PersonalCodeError, parse
 
 #: letters (any script), digits, dot, hyphen, space: "7.b", "12.a", "PII-2", "5. apvienotā"
@@ -39,7 +40,7 @@ def _max_length(limit: int):
 
 def _not_in_future(message):
     def check(form, field):
-        if field.data and field.data > date.today():
+        if field.data and field.data > local_today():
             raise ValidationError(message)
     return check
 
@@ -155,7 +156,7 @@ class PupilCreateForm(PupilDetailsForm, EnrolmentFields):
     """Add a pupil with their current enrolment."""
 
     def validate_start_date(self, field):
-        if field.data and field.data > date.today():
+        if field.data and field.data > local_today():
             raise ValidationError(_l("Add the pupil once the enrolment has begun; the date cannot be "
                                      "in the future."))
         if field.data and self.birth_date.data and field.data < self.birth_date.data:

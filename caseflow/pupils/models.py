@@ -7,7 +7,7 @@ from datetime import date, datetime
 from sqlalchemy import Date, ForeignKey, Index, Integer, LargeBinary, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
-from caseflow.db import UTCDateTime, utcnow
+from caseflow.db import UTCDateTime, local_today, utcnow
 from caseflow.extensions import db
 from caseflow.people.models import Institution, Municipality
 
@@ -61,7 +61,7 @@ class Pupil(db.Model):
 
     def current_enrolment(self, day: date | None = None) -> Enrolment | None:
         """The enrolment in force on a day (today by default)."""
-        day = day or date.today()
+        day = day or local_today()
         return next((e for e in self.enrolments if e.is_current(day)), None)
 
 

@@ -8,6 +8,8 @@ from datetime import date
 
 from flask_babel import lazy_gettext as _l
 
+from caseflow.db import local_today
+
 WEIGHTS = (1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 CENTURIES = {"0": 1800, "1": 1900, "2": 2000}
 
@@ -60,7 +62,7 @@ def parse(raw: str) -> PersonalCode:
         born = date(century + int(digits[4:6]), int(digits[2:4]), int(digits[0:2]))
     except ValueError:
         raise PersonalCodeError(_l("The first six digits are not a real date (DDMMYY)."), "date") from None
-    if born > date.today():
+    if born > local_today():
         raise PersonalCodeError(_l("The birth date in the code is in the future."), "date")
     if check_digit(digits) != int(digits[10]):
         raise PersonalCodeError(_l("The last digit (check digit) does not match; check for a typing error."), "checksum")

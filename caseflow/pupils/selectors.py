@@ -10,6 +10,7 @@ from sqlalchemy.orm import joinedload, load_only, selectinload
 from caseflow.access import Actor, Permission, scope
 from caseflow.access.permissions import MUNICIPAL_ROLES
 from caseflow.crypto import DecryptionError, blind_index, unseal
+from caseflow.db import local_today
 from caseflow.extensions import db
 from caseflow.people.models import SCHOOL_KINDS, Institution, Municipality
 from caseflow.pupils.models import Enrolment, Pupil, name_key
@@ -85,7 +86,7 @@ def _filtered(query, filters: Filters, today: date):
 def visible_pupils(actor: Actor | None, *, filters: Filters = Filters(), after: int | None = None,
                    limit: int = 50) -> PupilPage:
     """A page of the pupils the actor may see, by last and first name, after a pupil (keyset)."""
-    today = date.today()
+    today = local_today()
     query = _filtered(scope(select(Pupil), actor, Permission.PUPIL_VIEW, Pupil), filters, today)
     if after is not None:
         # The cursor is a pupil id (no names in addresses); its key is read through the same scope.
@@ -121,14 +122,14 @@ def visible_pupil_by_code(actor: Actor | None, code: PersonalCode) -> PupilRow |
     index = blind_index(code.value, purpose="personal_code")
     pupil = db.session.scalar(scope(select(Pupil), actor, Permission.PUPIL_VIEW, Pupil)
                               .where(Pupil.personal_code_index == index))
-    return _rows([pupil], date.today())[0] if pupil is not None else None
+    return _rows([pupil], local_today())[0] if pupil is not None else None
 
 
 def enrolment_schools(actor: Actor | None, *, closed_too: bool = False) -> list[Institution]:
     """Schools where the actor may enrol pupils: school staff their own, the coordinator the
     municipality's; by name, working schools only unless closed_too (to end old enrolments)."""
     query = scope(select(Institution), actor, Permission.PUPIL_CREATE, Institution)
-    today = date.today()
+    today = local_today()
     return [i for i in db.session.scalars(query.order_by(Institution.name))
             if closed_too or i.is_active_on(today)]
 

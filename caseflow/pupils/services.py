@@ -11,6 +11,7 @@ from caseflow.access import Actor, Permission, can
 from caseflow.access.permissions import MUNICIPAL_ROLES
 from caseflow.audit import services as audit
 from caseflow.crypto import blind_index, seal
+from caseflow.db import local_today
 from caseflow.extensions import db
 from caseflow.people.models import Institution, Municipality
 from caseflow.pupils import selectors
@@ -66,7 +67,7 @@ def _check_unique(actor: Actor, code: PersonalCode, *, except_id: int | None = N
 
 
 def _check_details(*, birth_date: date, code: PersonalCode, declared_municipality_id: int | None) -> None:
-    if birth_date > date.today():
+    if birth_date > local_today():
         raise RegistryError("birth_date", _l("The birth date cannot be in the future."))
     if code.birth_date is not None and code.birth_date != birth_date:
         raise RegistryError("birth_date", _l("The birth date must match the date in the personal code."))
@@ -122,7 +123,7 @@ def create_pupil(*, actor: Actor, first_name: str, last_name: str, birth_date: d
     """Add a pupil with their current enrolment; the code is stored encrypted and as blind index."""
     code = _code(personal_code)
     _check_details(birth_date=birth_date, code=code, declared_municipality_id=declared_municipality_id)
-    if start_date > date.today():
+    if start_date > local_today():
         raise RegistryError("start_date", _l("The enrolment start cannot be in the future."))
     school = _check_enrolment(actor, pupil=None, birth_date=birth_date, school_id=school_id,
                               class_name=class_name, start_date=start_date)

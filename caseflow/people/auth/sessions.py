@@ -7,7 +7,7 @@ from flask import Flask, current_app, g, request, session
 from flask_login import LoginManager
 
 from caseflow.crypto.tokens import digest, new_token
-from caseflow.db import utcnow
+from caseflow.db import local_today, utcnow
 from caseflow.extensions import db
 from caseflow.people.auth.models import UserSession
 from caseflow.people.models import Membership, User
@@ -91,7 +91,7 @@ def current_membership() -> Membership | None:
     if row is None or row.membership is None:
         return None
     membership = row.membership
-    if membership.user_id != row.user_id or not membership.is_valid_on(utcnow().date()):
+    if membership.user_id != row.user_id or not membership.is_valid_on(local_today()):
         return None
     return membership
 

@@ -21,7 +21,7 @@ from caseflow.core.redirects import local_path
 from caseflow.crypto import totp as totp_crypto
 from caseflow.crypto.passwords import verify_password
 from caseflow.crypto.tokens import new_token
-from caseflow.db import utcnow
+from caseflow.db import local_today
 from caseflow.extensions import db
 from caseflow.people.auth import forms, services, sessions, throttle
 from caseflow.people.models import Membership
@@ -150,7 +150,7 @@ def switch_role():
     """Act in another of one's memberships."""
     membership = db.session.get(Membership, request.form.get("membership_id", type=int) or 0)
     if membership is None or membership.user_id != current_user.id or not membership.is_valid_on(
-            utcnow().date()):  # the day sessions.current_membership() checks, not the sign-in day
+            local_today()):  # the day sessions.current_membership() checks, not the sign-in day
         abort(404)
     sessions.switch_membership(membership)
     return redirect(url_for("core.home"))

@@ -164,13 +164,13 @@ def test_wrong_current_passwords_are_throttled(frozen, app, client, factory, use
 
 def test_switch_to_a_role_that_began_after_signing_in(frozen, app, client, factory, two_roles):
     user, second = two_roles
-    frozen.move_to(datetime(2031, 3, 4, 23, 50, tzinfo=UTC))
+    frozen.move_to(datetime(2031, 3, 4, 21, 50, tzinfo=UTC))  # 23:50 in Riga (UTC+2 in March)
     with app.app_context():
         db.session.get(Membership, second).valid_from = date(2031, 3, 5)
         db.session.commit()
     assert sign_in(client, user.username, user.password, totp_code(user.totp_secret)).status_code == 302
     assert client.post("/account/role", data={"membership_id": second}).status_code == 404
-    frozen.shift(timedelta(minutes=14))  # past midnight, in the same session
+    frozen.shift(timedelta(minutes=14))  # past midnight in Riga, in the same session
     assert client.post("/account/role", data={"membership_id": second}).status_code == 302
     assert session_of(app, client).membership_id == second
 

@@ -16,7 +16,7 @@ from caseflow.access.permissions import SCHOOL_ROLES, Role
 from caseflow.audit import services as audit
 from caseflow.core.i18n import format_date_lv
 from caseflow.core.templating import role_label
-from caseflow.db import utcnow
+from caseflow.db import local_today, utcnow
 from caseflow.extensions import db
 from caseflow.notify.services import queue_email
 from caseflow.people.admin.labels import KIND_LABELS, label
@@ -172,7 +172,7 @@ def add_membership(user: User, *, role: str, institution_id: int, title: str | N
     if role and institution and not role_fits_kind(role, institution.kind):
         errors.add("role", _("The role “%(role)s” does not fit this kind of institution (%(kind)s).",
                              role=role_label(role), kind=label(KIND_LABELS, institution.kind)))
-    if institution and not institution.is_active_on(valid_from or date.today()):
+    if institution and not institution.is_active_on(valid_from or local_today()):
         errors.add("institution_id", _("The institution is closed or merged on that day."))
     if valid_from and valid_to and valid_to < valid_from:
         errors.add("valid_to", _("The end date is before the start date."))
@@ -203,7 +203,7 @@ def end_membership(membership: Membership, *, valid_to: date) -> None:
     """End a role on a given last day (memberships are never deleted)."""
     if membership.valid_from and valid_to < membership.valid_from:
         raise Invalid({"valid_to": [_("The end date is before the start date.")]})
-    if membership.valid_to is not None and membership.valid_to < date.today():
+    if membership.valid_to is not None and membership.valid_to < local_today():
         raise Refused(_("This role has already ended."))
     membership.valid_to = valid_to
     db.session.flush()

@@ -8,6 +8,7 @@ from flask_babel import pgettext
 from sqlalchemy import func, select
 
 from caseflow.audit import services as audit
+from caseflow.db import local_today
 from caseflow.extensions import db
 from caseflow.meetings.models import (
     CooperationGroup,
@@ -124,7 +125,7 @@ def remove_group_municipality(group: CooperationGroup, link: GroupMunicipality) 
         raise Refused(_("The founding municipality cannot be removed."))
     seats = db.session.scalar(select(func.count()).select_from(GroupMember).join(Institution).where(
         GroupMember.group_id == group.id, Institution.municipality_id == link.municipality_id,
-        (GroupMember.term_to.is_(None)) | (GroupMember.term_to >= date.today())))
+        (GroupMember.term_to.is_(None)) | (GroupMember.term_to >= local_today())))
     if seats:
         raise Refused(_("Institutions of this municipality still hold seats in the group. "
                         "End their terms first."))

@@ -9,6 +9,7 @@ from sqlalchemy import func, select
 
 from caseflow.audit import services as audit
 from caseflow.core.templating import role_label
+from caseflow.db import local_today
 from caseflow.extensions import db
 from caseflow.people.admin.services import Errors, apply, flush
 from caseflow.people.admin.services.accounts import role_fits_kind
@@ -121,7 +122,7 @@ def _check_institution(values: dict, current: Institution | None) -> None:
 
 def _kind_errors(errors: Errors, institution: Institution, kind: str) -> None:
     """A kind change must not leave current roles at the institution that do not fit it."""
-    today = date.today()
+    today = local_today()
     rows = db.session.scalars(select(Membership).where(Membership.institution_id == institution.id))
     misfits = sorted({m.role for m in rows
                       if (m.valid_to is None or m.valid_to >= today) and not role_fits_kind(m.role, kind)})

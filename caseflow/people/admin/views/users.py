@@ -1,12 +1,11 @@
 """User accounts and their memberships."""
 from __future__ import annotations
 
-from datetime import date
-
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
 from caseflow.access import Permission, current_actor, requires
+from caseflow.db import local_today
 from caseflow.extensions import db
 from caseflow.people.admin import forms, selectors
 from caseflow.people.admin.forms import object_options
@@ -67,7 +66,7 @@ def _membership_forms(user: User, add_form: forms.MembershipForm | None = None,
 def _user_page(user: User, **kwargs):
     pick, add_form, end_forms, municipality_id = _membership_forms(user, **kwargs)
     return render_template("admin/user.html", user=user, pick=pick, add_form=add_form,
-                           end_forms=end_forms, municipality_id=municipality_id, today=date.today())
+                           end_forms=end_forms, municipality_id=municipality_id, today=local_today())
 
 
 @bp.route("/users/<int:user_id>")
