@@ -14,7 +14,7 @@ from flask import (
 )
 from flask_babel import gettext as _
 from flask_login import current_user
-from itsdangerous import BadSignature, URLSafeSerializer
+from itsdangerous import BadSignature, URLSafeTimedSerializer
 
 from caseflow.access import Permission, public, requires
 from caseflow.core.redirects import local_path
@@ -32,8 +32,8 @@ DEVICE_COOKIE = "caseflow_device"
 DEVICE_DAYS = 180
 
 
-def _device_serializer() -> URLSafeSerializer:
-    return URLSafeSerializer(current_app.config["SECRET_KEY"], salt="caseflow-device")
+def _device_serializer() -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt="caseflow-device")
 
 
 def _known_device(username: str) -> str | None:
@@ -42,7 +42,7 @@ def _known_device(username: str) -> str | None:
     if not raw:
         return None
     try:
-        data = _device_serializer().loads(raw)
+        data = _device_serializer().loads(raw, max_age=DEVICE_DAYS * 86400)
     except BadSignature:
         return None
     return data.get("n") if data.get("u") == username.strip().lower() else None

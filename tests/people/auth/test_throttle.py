@@ -2,7 +2,7 @@
 device keeps its own budget so a flood of guesses never locks the real user out."""
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 from caseflow.extensions import db
 from caseflow.people.auth.throttle import purge_old
@@ -16,6 +16,7 @@ from tests.people.auth.helpers import (
     use_english,
 )
 
+T0_DEVICE = datetime(2031, 3, 4, 8, 0, tzinfo=UTC)
 HOME = "10.0.0.1"
 OFFICE = "10.0.0.2"
 
@@ -167,3 +168,17 @@ def test_old_failures_are_purged(frozen, app, factory):
         assert purge_old() == 9
         db.session.commit()
     assert failures(app) == 3
+
+
+def test_a_device_cookie_expires_after_180_days(app):
+    import time_machine
+
+    from caseflow.people.auth import views
+
+    start = T0_DEVICE
+    with time_machine.travel(start, tick=False), app.test_request_context():
+        cookie = views._device_serializer().dumps({"u": "anna@example.lv", "n": "abc"})
+    for days, known in ((179, "abc"), (181, None)):
+        with time_machine.travel(start + timedelta(days=days), tick=False), app.test_request_context(
+                headers={"Cookie": f"{views.DEVICE_COOKIE}={cookie}"}):
+            assert views._known_device("anna@example.lv") == known
