@@ -8,11 +8,10 @@ from sqlalchemy import and_, exists, func, or_, select, tuple_
 from sqlalchemy.orm import joinedload, load_only, selectinload
 
 from caseflow.access import Actor, Permission, scope
-from caseflow.access.permissions import MUNICIPAL_ROLES
 from caseflow.crypto import DecryptionError, blind_index, unseal
 from caseflow.db import local_today
 from caseflow.extensions import db
-from caseflow.people.models import SCHOOL_KINDS, Institution, Municipality
+from caseflow.people.models import Institution, Municipality
 from caseflow.pupils.models import Enrolment, Pupil, name_key
 from caseflow.pupils.personal_code import PersonalCode
 
@@ -135,13 +134,10 @@ def enrolment_schools(actor: Actor | None, *, closed_too: bool = False) -> list[
 
 
 def filter_schools(actor: Actor | None) -> list[tuple[int, str]]:
-    """Schools the list can be narrowed to: the coordinator's municipality's (none for school staff)."""
-    if actor is None or actor.role not in MUNICIPAL_ROLES:
-        return []
-    rows = db.session.execute(select(Institution.id, Institution.name).where(
-        Institution.municipality_id == actor.municipality_id,
-        Institution.kind.in_([str(k) for k in SCHOOL_KINDS])).order_by(Institution.name))
-    return [(i, name) for i, name in rows]
+    """Schools the list can be narrowed to: those in the actor's reach, when there is a choice."""
+    query = scope(select(Institution.id, Institution.name), actor, Permission.PUPIL_CREATE, Institution)
+    rows = [(i, name) for i, name in db.session.execute(query.order_by(Institution.name))]
+    return rows if len(rows) > 1 else []
 
 
 def municipality_choices() -> list[tuple[int, str]]:

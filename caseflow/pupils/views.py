@@ -5,7 +5,6 @@ from flask import Blueprint, abort, current_app, flash, redirect, render_templat
 from flask_babel import gettext as _
 
 from caseflow.access import Permission, can, current_actor, requires
-from caseflow.access.permissions import SCHOOL_ROLES
 from caseflow.audit import services as audit
 from caseflow.pupils import forms, selectors, services
 
@@ -20,9 +19,9 @@ def _attach(form, exc: services.RegistryError) -> int | None:
 
 
 def _offer_schools(form, actor) -> None:
-    """School staff enrol at their own school (fixed); the coordinator chooses one of theirs."""
+    """With one school in reach (school staff) it is fixed; otherwise (the coordinator) chosen."""
     schools = selectors.enrolment_schools(actor)
-    if actor.role in SCHOOL_ROLES and len(schools) == 1:
+    if len(schools) == 1:
         form.fix_school(schools[0].id, schools[0].name)
     form.school_id.choices = [("", _("Choose a school"))] + [(s.id, s.name) for s in schools]
 
