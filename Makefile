@@ -8,7 +8,7 @@ HOST ?= 127.0.0.1
 PORT ?= 5000
 E2E := tests/e2e
 
-.PHONY: run test install install-test venv migrate demo serve worker lint translations bench clean-db browser
+.PHONY: run test install install-test venv migrate demo serve worker lint translations bench clean-db browser pdf-libs
 
 ## make run: install, migrate, load demo data if empty, start the worker, serve on 127.0.0.1:5000
 run: install migrate demo
@@ -32,7 +32,7 @@ $(VENV)/.created:
 	@$(PY) -m pip install -q --upgrade pip setuptools wheel
 	@touch $@
 
-install: venv $(VENV)/.installed
+install: venv pdf-libs $(VENV)/.installed
 $(VENV)/.installed: pyproject.toml $(VENV)/.created
 	@echo "caseflow: installing Python packages"
 	@$(PY) -m pip install -q -e .
@@ -43,6 +43,16 @@ $(VENV)/.installed-test: pyproject.toml $(VENV)/.installed
 	@echo "caseflow: installing test packages"
 	@$(PY) -m pip install -q -e '.[test]'
 	@touch $@
+
+## Debian's pango and HarfBuzz (with its subsetter) for WeasyPrint's PDFs; the fonts are in static/fonts
+PDF_LIBS := pango-1.0 pangoft2-1.0 harfbuzz-subset
+PDF_DEBS := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0
+pdf-libs:
+	@if ! $(PYTHON) -c 'import ctypes.util as u, sys; sys.exit(any(u.find_library(n) is None for n in sys.argv[1:]))' $(PDF_LIBS); then \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then echo "caseflow: installing pango and HarfBuzz for PDFs (Debian)"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(PDF_DEBS) >/dev/null; \
+	  else echo "caseflow: pango or HarfBuzz is missing; PDFs cannot be rendered (sudo apt-get install $(PDF_DEBS))"; fi; \
+	fi
 
 ## Debian's chromium for browser tests (never a browser download) and axe-core from npm
 browser:

@@ -64,6 +64,8 @@ def _sqlite_pragmas(app: Flask) -> None:
 def _register(app: Flask) -> None:
     from caseflow.audit.cli import audit_cli
     from caseflow.audit.views import bp as audit_bp
+    from caseflow.cases.views import bp as cases_bp
+    from caseflow.concerns.views import bp as concerns_bp
     from caseflow.core import errors, guard, security, transactions
     from caseflow.core.migrate import db_cli
     from caseflow.core.templating import install as install_templating
@@ -73,6 +75,7 @@ def _register(app: Flask) -> None:
     from caseflow.notify.cli import worker_command
     from caseflow.people.admin.views import bp as admin_bp
     from caseflow.people.auth.views import bp as auth_bp
+    from caseflow.plans.views import bp as plans_bp
     from caseflow.pupils.views import bp as pupils_bp
 
     guard.install(app)
@@ -80,7 +83,7 @@ def _register(app: Flask) -> None:
     security.install(app)
     errors.install(app)
     install_templating(app)
-    for bp in (core_bp, auth_bp, admin_bp, pupils_bp, audit_bp):
+    for bp in (core_bp, auth_bp, admin_bp, pupils_bp, audit_bp, cases_bp, concerns_bp, plans_bp):
         app.register_blueprint(bp)
     for command in (audit_cli, keys_cli, demo_cli, worker_command, db_cli):
         app.cli.add_command(command)

@@ -1,9 +1,22 @@
 """Import every model module so that metadata (and Alembic) sees all tables."""
 from caseflow.audit.models import AuditEntry, AuditHead  # noqa: F401
+from caseflow.cases.models import (  # noqa: F401
+    Case,
+    CaseEntry,
+    CaseEvent,
+    CaseParty,
+    CaseRiskFactor,
+    CaseTeamMember,
+    Note,
+    Referral,
+)
+from caseflow.cases.taxonomy import ListEntry, RiskGroup, RiskItem  # noqa: F401
+from caseflow.concerns.models import Concern  # noqa: F401
 from caseflow.crypto.models import DataKey  # noqa: F401
 from caseflow.meetings.models import CooperationGroup, GroupMember, GroupMunicipality  # noqa: F401
 from caseflow.notify.models import OutboxMessage  # noqa: F401
 from caseflow.people.auth.models import PasswordToken, RecoveryCode, SignInFailure, UserSession  # noqa: F401
 from caseflow.people.calendar import Semester  # noqa: F401
 from caseflow.people.models import Institution, Membership, Municipality, MunicipalSetting, User  # noqa: F401
+from caseflow.plans.models import DeliveredHours, PlanMeasure, SupportPlan  # noqa: F401
 from caseflow.pupils.models import Enrolment, Pupil  # noqa: F401

@@ -20,6 +20,14 @@ from caseflow.pupils.personal_code import make_old_format
 
 PASSWORD = "correct horse battery staple"
 _seq = itertools.count(1)
+_hashes: dict[str, str] = {}
+
+
+def _hash(password: str) -> str:
+    """An argon2 hash of the password, computed once per password (hashing is slow on purpose)."""
+    if password not in _hashes:
+        _hashes[password] = hash_password(password)
+    return _hashes[password]
 
 
 def totp_code(secret: str, *, offset_steps: int = 0) -> str:
@@ -61,7 +69,7 @@ class Factory:
         secret = pyotp.random_base32(32)
         with self.app.app_context():
             u = User(username=username or f"user{n}@example.lv", full_name=f"Lietotājs {n}",
-                     email=f"user{n}@example.lv", password_hash=hash_password(password), locale=locale)
+                     email=f"user{n}@example.lv", password_hash=_hash(password), locale=locale)
             db.session.add(u)
             db.session.flush()
             if enrolled:
@@ -118,3 +126,84 @@ class Factory:
         with client.session_transaction() as sess:
             sess.clear()
             sess["sid"] = token
+
+    # --- cases ------------------------------------------------------------------------------------
+
+    def taxonomy(self, municipality_id: int, profile: str = "default") -> None:
+        """Give a municipality the lists of a taxonomy profile."""
+        from caseflow.cases.taxonomy_load import install_profile
+
+        with self.app.app_context():
+            install_profile(municipality_id, profile)
+            db.session.commit()
+
+    def entry(self, municipality_id: int, kind: str, code: str | None = None) -> int:
+        """The id of a list entry (the first of its kind when no code is given)."""
+        from sqlalchemy import select
+
+        from caseflow.cases.taxonomy import ListEntry
+
+        with self.app.app_context():
+            query = select(ListEntry.id).where(ListEntry.municipality_id == municipality_id,
+                                               ListEntry.kind == kind)
+            if code:
+                query = query.where(ListEntry.code == code)
+            return db.session.scalar(query.order_by(ListEntry.position).limit(1))
+
+    def risk_item(self, municipality_id: int, *, other: bool = False) -> int:
+        """The id of the first risk item (or the first "other" item) of a municipality."""
+        from sqlalchemy import select
+
+        from caseflow.cases.taxonomy import RiskGroup, RiskItem
+
+        with self.app.app_context():
+            return db.session.scalar(
+                select(RiskItem.id).join(RiskGroup).where(RiskGroup.municipality_id == municipality_id,
+                                                          RiskItem.is_other.is_(other))
+                .order_by(RiskGroup.position, RiskItem.position).limit(1))
+
+    def case(self, pupil_id: int, school_id: int, opened_by_id: int, *, status: str = "open",
+             team: tuple[int, ...] = (), summary: str | None = None, class_name: str = "7.b",
+             opened_on: date = date(2026, 9, 15)):
+        """A case straight in the tables (services are tested on their own)."""
+        from caseflow.cases.models import Case, CaseTeamMember
+
+        with self.app.app_context():
+            municipality_id = db.session.get(Institution, school_id).municipality_id
+            c = Case(municipality_id=municipality_id, school_id=school_id, pupil_id=pupil_id,
+                     status=status, class_name=class_name, opened_on=opened_on,
+                     opened_by_id=opened_by_id, lead_user_id=opened_by_id)
+            db.session.add(c)
+            db.session.flush()
+            if summary:
+                seal(c, "summary", summary, scope=f"pupil:{pupil_id}")
+            for user_id in team:
+                db.session.add(CaseTeamMember(case_id=c.id, user_id=user_id, added_by_id=opened_by_id))
+            db.session.commit()
+            return SimpleNamespace(id=c.id, pupil_id=pupil_id, school_id=school_id,
+                                   municipality_id=municipality_id)
+
+    def group(self, municipality_id: int, name: str = "Sadarbības grupa") -> int:
+        """A cooperation group of a municipality."""
+        from caseflow.meetings.models import CooperationGroup
+
+        with self.app.app_context():
+            g = CooperationGroup(name=name, municipality_id=municipality_id)
+            db.session.add(g)
+            db.session.commit()
+            return g.id
+
+    def referral(self, case_id: int, group_id: int, submitted_by_id: int, *, urgent: bool = False) -> int:
+        """A submitted referral of a case (and the case marked referred)."""
+        from caseflow.cases.models import Case, Referral
+
+        with self.app.app_context():
+            c = db.session.get(Case, case_id)
+            r = Referral(case_id=case_id, group_id=group_id, submitted_by_id=submitted_by_id,
+                         urgent=urgent)
+            c.status, c.urgent = "referred", urgent
+            db.session.add(r)
+            db.session.flush()
+            seal(r, "tried", "Sarunas ar vecākiem, konsultācijas.", scope=f"pupil:{c.pupil_id}")
+            db.session.commit()
+            return r.id

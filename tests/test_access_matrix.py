@@ -14,6 +14,7 @@ from caseflow.access.permissions import Role
 from caseflow.extensions import db
 from caseflow.meetings.models import CooperationGroup, GroupMember, GroupMunicipality
 from caseflow.people.calendar import Semester
+from tests import access_matrix_cases as cases
 from tests.endpoint_walk_helpers import PUBLIC_ENDPOINTS
 
 SCHOOL_STAFF = {Role.SCHOOL_HEAD, Role.SOCIAL_PEDAGOGUE, Role.SUPPORT_SPECIALIST}
@@ -35,6 +36,7 @@ ENDPOINTS = {
         "admin.user_reset_two_factor", "admin.membership_add", "admin.membership_end", "admin.groups",
         "admin.group_create", "admin.group", "admin.group_edit", "admin.group_municipality_add",
         "admin.group_municipality_remove", "admin.group_member_add", "admin.group_member_edit")},
+    **cases.ENDPOINTS,
 }
 
 #: permission → roles that hold it (for endpoints that are not about one child)
@@ -44,6 +46,7 @@ ROLES_WITH = {
     "audit.view": {Role.DPO},
     "pupil.list": SCHOOL_STAFF | {Role.COORDINATOR},
     "pupil.create": {Role.SCHOOL_HEAD, Role.SOCIAL_PEDAGOGUE, Role.COORDINATOR},
+    **cases.ROLES_WITH,
 }
 
 #: relationship of a pupil to the actor → roles that may open / change that pupil
@@ -54,7 +57,7 @@ PUPIL_VIEW = {
     "other_municipality": set(),
 }
 PUPIL_EDIT = {rel: roles - {Role.SUPPORT_SPECIALIST} for rel, roles in PUPIL_VIEW.items()}
-OBJECT_RULES = {"pupil.view": PUPIL_VIEW, "pupil.edit": PUPIL_EDIT}
+OBJECT_RULES = {"pupil.view": PUPIL_VIEW, "pupil.edit": PUPIL_EDIT, **cases.PUPIL_RULES}
 
 #: where each role's membership sits in the world below
 ROLE_HOME = {
@@ -85,6 +88,10 @@ def world(app, factory):
         "declared_here_enrolled_elsewhere": factory.pupil(places["school_b"].id, declared_municipality_id=a.id),
         "other_municipality": factory.pupil(places["school_b"].id, declared_municipality_id=b.id),
     }
+    by_place = {key: {rel: factory.pupil(places[key].id) for rel in (
+        "own_school", "on_team", "referred_here", "other_school", "other_municipality", "concern")}
+        for key in ("school", "school2", "school_b")}
+    case_world = cases.build_case_world(app, factory, places, (a, b), by_place)
     target = factory.user("teacher", places["school"].id)
     with app.app_context():
         from caseflow.pupils.models import Enrolment
@@ -102,13 +109,17 @@ def world(app, factory):
                "link_id": group.municipalities[1].id, "semester_id": semester.id}
     ids.update(municipality_id=a.id, institution_id=places["school"].id, user_id=target.id,
                membership_id=target.membership_id)
-    return {"places": places, "pupils": pupils, "enrolments": enrolments, "ids": ids}
+    return {"places": places, "pupils": pupils, "enrolments": enrolments, "ids": ids, "cases": case_world}
 
 
 def _urls(app, world, endpoint):
     """(relationship, url) pairs for an endpoint: one per pupil relationship for pupil routes."""
     rule = next(r for r in app.url_map.iter_rules() if r.endpoint == endpoint)
-    if "pupil_id" in rule.arguments:
+    if rule.arguments & cases.CASE_ARGUMENTS:
+        for rel, ids in world["cases"].items():
+            if rule.arguments <= set(ids):
+                yield ("case", rel), rule.build({k: ids[k] for k in rule.arguments})[1], rule
+    elif "pupil_id" in rule.arguments:
         for rel, pupil in world["pupils"].items():
             values = {"pupil_id": pupil.id, "enrolment_id": world["enrolments"][rel]}
             yield rel, rule.build({k: v for k, v in values.items() if k in rule.arguments})[1], rule
@@ -118,6 +129,9 @@ def _urls(app, world, endpoint):
 
 def _expected(endpoint: str, role: Role, relationship: str | None) -> bool:
     permission = ENDPOINTS[endpoint]
+    if isinstance(relationship, tuple):
+        rules = cases.ENDPOINT_RULES.get(endpoint) or cases.CASE_RULES[permission]
+        return role in rules[relationship[1]]
     if relationship is not None:
         return role in OBJECT_RULES[permission][relationship]
     return role in ROLES_WITH[permission]
@@ -133,6 +147,7 @@ def test_matrix_covers_every_endpoint(app):
 def test_access_matrix(app, client, factory, world, role):
     home = world["places"][ROLE_HOME[role]]
     actor = factory.user(role.value, home.id)
+    cases.join_team(app, world["cases"]["on_team"]["case_id"], actor.id)
     wrong = []
     for endpoint in ENDPOINTS:
         for relationship, url, rule in _urls(app, world, endpoint):

@@ -50,27 +50,63 @@ class Permission(StrEnum):
     PUPIL_VIEW = "pupil.view"
     PUPIL_CREATE = "pupil.create"
     PUPIL_EDIT = "pupil.edit"
+    #: work lists of cases (each row still goes through the case scope)
+    CASE_LIST = "case.list"
+    CASE_VIEW = "case.view"
+    CASE_OPEN = "case.open"
+    #: change a case's summary, categories, risk factors, parties and team
+    CASE_EDIT = "case.edit"
+    CASE_REFER = "case.refer"
+    #: close and reopen
+    CASE_CLOSE = "case.close"
+    #: write a note on a case (sensitive kinds: NOTE_KIND_ROLES)
+    NOTE_ADD = "note.add"
+    #: accept or return referrals to the cooperation group
+    REFERRAL_DECIDE = "referral.decide"
+    #: report a concern about a pupil (teachers to the school; other institutions to the coordinator)
+    CONCERN_REPORT = "concern.report"
+    #: work an inbox of concerns
+    CONCERN_HANDLE = "concern.handle"
+    PLAN_VIEW = "plan.view"
+    #: draw up, change, evaluate and continue support plans
+    PLAN_EDIT = "plan.edit"
+    #: log delivered hours of a measure (one's own measures)
+    HOURS_LOG = "hours.log"
 
 
 #: permissions whose use reads a child's data: every use is audited as a read
-READS_CHILD_DATA = frozenset({Permission.PUPIL_VIEW, Permission.PUPIL_EDIT})
+READS_CHILD_DATA = frozenset({
+    Permission.PUPIL_VIEW, Permission.PUPIL_EDIT, Permission.CASE_VIEW, Permission.CASE_OPEN, Permission.CASE_EDIT,
+    Permission.CASE_REFER, Permission.CASE_CLOSE, Permission.NOTE_ADD, Permission.REFERRAL_DECIDE,
+    Permission.CONCERN_HANDLE, Permission.PLAN_VIEW, Permission.PLAN_EDIT, Permission.HOURS_LOG})
 
 _PUPIL_READ = {Permission.PUPIL_LIST, Permission.PUPIL_VIEW}
 _PUPIL_WRITE = _PUPIL_READ | {Permission.PUPIL_CREATE, Permission.PUPIL_EDIT}
+#: the school's case owners: social pedagogue and head
+_CASE_OWNER = {Permission.CASE_LIST, Permission.CASE_VIEW, Permission.CASE_OPEN, Permission.CASE_EDIT,
+               Permission.CASE_REFER, Permission.CASE_CLOSE, Permission.NOTE_ADD,
+               Permission.CONCERN_HANDLE, Permission.PLAN_VIEW, Permission.PLAN_EDIT,
+               Permission.HOURS_LOG, Permission.CONCERN_REPORT}
+#: outside institutions submit information about a pupil to the coordinator
+_REPORTER = {Permission.CONCERN_REPORT}
 
 #: the role → permission table; relationship rules live in policy.py
 ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     Role.ADMIN: frozenset({Permission.ADMIN_MANAGE}),
     Role.DPO: frozenset({Permission.AUDIT_VIEW}),
-    Role.COORDINATOR: frozenset(_PUPIL_WRITE),
-    Role.SCHOOL_HEAD: frozenset(_PUPIL_WRITE),
-    Role.SOCIAL_PEDAGOGUE: frozenset(_PUPIL_WRITE),
-    Role.SUPPORT_SPECIALIST: frozenset(_PUPIL_READ),
-    Role.TEACHER: frozenset(),
-    Role.SOCIAL_WORKER: frozenset(),
-    Role.ORPHANS_COURT: frozenset(),
-    Role.MUNICIPAL_POLICE: frozenset(),
-    Role.STATE_POLICE: frozenset(),
+    Role.COORDINATOR: frozenset(_PUPIL_WRITE | {
+        Permission.CASE_LIST, Permission.CASE_VIEW, Permission.NOTE_ADD, Permission.REFERRAL_DECIDE,
+        Permission.CONCERN_HANDLE, Permission.PLAN_VIEW}),
+    Role.SCHOOL_HEAD: frozenset(_PUPIL_WRITE | _CASE_OWNER),
+    Role.SOCIAL_PEDAGOGUE: frozenset(_PUPIL_WRITE | _CASE_OWNER),
+    Role.SUPPORT_SPECIALIST: frozenset(_PUPIL_READ | {
+        Permission.CASE_LIST, Permission.CASE_VIEW, Permission.NOTE_ADD, Permission.PLAN_VIEW,
+        Permission.HOURS_LOG, Permission.CONCERN_REPORT}),
+    Role.TEACHER: frozenset({Permission.CONCERN_REPORT, Permission.HOURS_LOG}),
+    Role.SOCIAL_WORKER: frozenset(_REPORTER),
+    Role.ORPHANS_COURT: frozenset(_REPORTER),
+    Role.MUNICIPAL_POLICE: frozenset(_REPORTER),
+    Role.STATE_POLICE: frozenset(_REPORTER),
     Role.ANALYST: frozenset(),
 }
 
@@ -78,3 +114,12 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
 SCHOOL_ROLES = frozenset({Role.SCHOOL_HEAD, Role.SOCIAL_PEDAGOGUE, Role.SUPPORT_SPECIALIST, Role.TEACHER})
 #: roles that work for the whole municipality
 MUNICIPAL_ROLES = frozenset({Role.COORDINATOR})
+
+#: roles that may read and write notes of a sensitive kind (other kinds: everyone who sees the case)
+NOTE_KIND_ROLES: dict[str, frozenset[Role]] = {
+    "health": frozenset({Role.SOCIAL_PEDAGOGUE, Role.SUPPORT_SPECIALIST, Role.SCHOOL_HEAD}),
+    "violence": frozenset({Role.SOCIAL_PEDAGOGUE, Role.SUPPORT_SPECIALIST, Role.SCHOOL_HEAD,
+                           Role.COORDINATOR}),
+    "addiction": frozenset({Role.SOCIAL_PEDAGOGUE, Role.SUPPORT_SPECIALIST, Role.COORDINATOR}),
+    "police": frozenset({Role.SOCIAL_PEDAGOGUE, Role.SCHOOL_HEAD, Role.COORDINATOR}),
+}

@@ -8,6 +8,7 @@ from sqlalchemy import Select, and_, exists, false, or_, select, true
 
 from caseflow.access.permissions import (
     MUNICIPAL_ROLES,
+    NOTE_KIND_ROLES,
     ROLE_PERMISSIONS,
     SCHOOL_ROLES,
     Permission,
@@ -77,12 +78,13 @@ def _pupil_condition(actor: Actor):
     current = and_(Enrolment.pupil_id == Pupil.id, Enrolment.start_date <= today,
                    or_(Enrolment.end_date.is_(None), Enrolment.end_date >= today))
     if actor.role in SCHOOL_ROLES:
-        return exists().where(current, Enrolment.school_id == actor.institution_id)
+        return exists().where(current, Enrolment.school_id == actor.institution_id).correlate_except(Enrolment)
     if actor.role in MUNICIPAL_ROLES:
         in_municipality = select(Institution.id).where(
             Institution.municipality_id == actor.municipality_id).scalar_subquery()
         return or_(Pupil.declared_municipality_id == actor.municipality_id,
-                   exists().where(current, Enrolment.school_id.in_(in_municipality)))
+                   exists().where(current, Enrolment.school_id.in_(in_municipality))
+                   .correlate_except(Enrolment))
     return false()
 
 
@@ -106,6 +108,143 @@ def _enrolling_school_condition(actor: Actor):
     return false()
 
 
+# --- cases, notes, referrals, concerns, plans --------------------------------------------------
+
+#: roles that own their school's cases
+CASE_OWNER_ROLES = frozenset({Role.SCHOOL_HEAD, Role.SOCIAL_PEDAGOGUE})
+#: changes on a case (and plans drawn up on it) stay with the case's own school
+_CASE_CHANGES = frozenset({Permission.CASE_EDIT, Permission.CASE_REFER, Permission.CASE_CLOSE,
+                           Permission.PLAN_EDIT})
+
+
+def _on_team(actor: Actor, case_id_column):
+    from caseflow.cases.models import CaseTeamMember
+
+    return exists().where(CaseTeamMember.case_id == case_id_column, CaseTeamMember.user_id == actor.user_id,
+                          CaseTeamMember.removed_at.is_(None)).correlate_except(CaseTeamMember)
+
+
+def _referred_here(actor: Actor, case_id_column, municipality_column):
+    """SQL: the case belongs to the actor's municipality and waits at, or was taken on by, the
+    cooperation group (a returned referral gives the case back to the school alone)."""
+    from caseflow.cases.models import Referral, ReferralStatus
+
+    return and_(municipality_column == actor.municipality_id,
+                exists().where(Referral.case_id == case_id_column, Referral.status.in_(
+                    [ReferralStatus.SUBMITTED, ReferralStatus.ACCEPTED])).correlate_except(Referral))
+
+
+def _case_condition_for(actor: Actor, permission: Permission):
+    """SQL condition: the cases an actor may use the permission on."""
+    from caseflow.cases.models import Case
+
+    if permission in _CASE_CHANGES:
+        return Case.school_id == actor.institution_id if actor.role in CASE_OWNER_ROLES else false()
+    if actor.role in CASE_OWNER_ROLES:
+        return or_(Case.school_id == actor.institution_id, _on_team(actor, Case.id))
+    if actor.role in MUNICIPAL_ROLES:
+        return or_(_referred_here(actor, Case.id, Case.municipality_id), _on_team(actor, Case.id))
+    return _on_team(actor, Case.id)
+
+
+def note_kind_allowed(actor: Actor | None, kind: str) -> bool:
+    """True if the actor's role may read and write notes of this kind."""
+    roles = NOTE_KIND_ROLES.get(str(kind))
+    return actor is not None and (roles is None or actor.role in roles)
+
+
+def _note_condition(actor: Actor):
+    """SQL condition: the notes an actor may read: the case in sight, and the note's current
+    version visible to the actor's institution and of a kind the role may read (so a correction
+    that narrows a note narrows its older versions too)."""
+    from sqlalchemy.orm import aliased
+
+    from caseflow.cases.models import Case, Note, NoteVisibility
+
+    current = aliased(Note)
+    readable_kinds = [k for k in NOTE_KIND_ROLES if note_kind_allowed(actor, k)]
+    kind_ok = or_(current.kind.not_in(list(NOTE_KIND_ROLES)), current.kind.in_(readable_kinds))
+    visible = or_(current.visibility == NoteVisibility.TEAM,
+                  current.author_institution_id == actor.institution_id)
+    current_ok = exists().where(current.root_id == Note.root_id, current.superseded_at.is_(None),
+                                visible, kind_ok).correlate_except(current)
+    case_ok = exists().where(Case.id == Note.case_id,
+                             _case_condition_for(actor, Permission.CASE_VIEW)).correlate_except(Case)
+    return and_(case_ok, current_ok)
+
+
+def _referral_condition(actor: Actor):
+    """SQL condition: referrals to a group that serves the actor's municipality."""
+    from caseflow.cases.models import Case, Referral
+    from caseflow.meetings.models import CooperationGroup, GroupMunicipality
+
+    if actor.role not in MUNICIPAL_ROLES:
+        return false()
+    serves = or_(CooperationGroup.municipality_id == actor.municipality_id,
+                 exists().where(GroupMunicipality.group_id == CooperationGroup.id,
+                                GroupMunicipality.municipality_id == actor.municipality_id)
+                 .correlate_except(GroupMunicipality))
+    # the same reach as the case page: cases of the actor's own municipality
+    own_case = exists().where(Case.id == Referral.case_id,
+                              Case.municipality_id == actor.municipality_id).correlate_except(Case)
+    return and_(own_case, exists().where(CooperationGroup.id == Referral.group_id, serves)
+                .correlate_except(CooperationGroup))
+
+
+def _concern_condition_for(actor: Actor, permission: Permission):
+    """SQL condition: one's own reports (report), or the inbox one works (handle)."""
+    from caseflow.concerns.models import Concern
+
+    if permission is Permission.CONCERN_REPORT:
+        return Concern.reported_by_id == actor.user_id
+    if actor.role in CASE_OWNER_ROLES:
+        return Concern.school_id == actor.institution_id
+    if actor.role in MUNICIPAL_ROLES:
+        return and_(Concern.school_id.is_(None), Concern.municipality_id == actor.municipality_id)
+    return false()
+
+
+def _plan_condition_for(actor: Actor, permission: Permission):
+    """SQL condition: plans of one's school (owners), of a case in sight, or with one's measure."""
+    from caseflow.plans.models import PlanMeasure, SupportPlan
+
+    if actor.role in CASE_OWNER_ROLES:
+        return SupportPlan.school_id == actor.institution_id
+    if permission is not Permission.PLAN_VIEW:
+        return false()
+    # a deliverer sees the plan while working at its school (not after moving elsewhere)
+    delivers = and_(SupportPlan.school_id == actor.institution_id, exists().where(
+        PlanMeasure.plan_id == SupportPlan.id, PlanMeasure.deliverer_id == actor.user_id)
+        .correlate_except(PlanMeasure))
+    on_case = and_(SupportPlan.case_id.is_not(None), _on_team(actor, SupportPlan.case_id))
+    if actor.role in MUNICIPAL_ROLES:
+        return or_(on_case, and_(SupportPlan.case_id.is_not(None),
+                                 _referred_here(actor, SupportPlan.case_id, SupportPlan.municipality_id)))
+    return or_(on_case, delivers)
+
+
+def _measure_condition(actor: Actor):
+    """SQL condition: measures whose hours the actor logs (own measures; owners: the school's)."""
+    from caseflow.plans.models import PlanMeasure, SupportPlan
+
+    at_school = exists().where(SupportPlan.id == PlanMeasure.plan_id,
+                               SupportPlan.school_id == actor.institution_id).correlate_except(SupportPlan)
+    if actor.role in CASE_OWNER_ROLES:
+        return at_school
+    # one's own measures, while working at the plan's school
+    return and_(PlanMeasure.deliverer_id == actor.user_id, at_school)
+
+
+def _by_condition(model, condition_for):
+    """An object rule that asks the database whether the row meets the permission's condition."""
+    def rule(actor: Actor, permission: Permission, obj) -> bool:
+        from caseflow.extensions import db
+
+        return bool(db.session.scalar(
+            select(model.id).where(model.id == obj.id, condition_for(actor, permission))))
+    return rule
+
+
 def _whole_installation(actor: Actor):
     """SQL condition: every row (administrators manage the structure of every municipality)."""
     return true()
@@ -114,10 +253,39 @@ def _whole_installation(actor: Actor):
 #: the structure administrators manage; none of it is a child's data
 ADMINISTERED_MODELS = ("Municipality", "Institution", "User", "CooperationGroup", "Semester")
 
-_OBJECT_RULES = {"Pupil": _pupil_rule}
+def _model(name: str):
+    from caseflow.extensions import db
+
+    return next(m.class_ for m in db.Model.registry.mappers if m.class_.__name__ == name)
+
+
+def _lazy_rule(name: str, condition_for):
+    return lambda actor, permission, obj: _by_condition(_model(name), condition_for)(actor, permission, obj)
+
+
+_OBJECT_RULES = {
+    "Pupil": _pupil_rule,
+    "Case": _lazy_rule("Case", _case_condition_for),
+    "Note": _lazy_rule("Note", lambda actor, permission: _note_condition(actor)),
+    "Referral": _lazy_rule("Referral", lambda actor, permission: _referral_condition(actor)),
+    "Concern": _lazy_rule("Concern", _concern_condition_for),
+    "SupportPlan": _lazy_rule("SupportPlan", _plan_condition_for),
+    "PlanMeasure": _lazy_rule("PlanMeasure", lambda actor, permission: _measure_condition(actor)),
+}
 #: scope rules by model, or by (model, permission) where one model has several
 _SCOPE_RULES = {
     "Pupil": _pupil_condition,
+    "Case": lambda actor: _case_condition_for(actor, Permission.CASE_VIEW),
+    ("Case", Permission.CASE_EDIT): lambda actor: _case_condition_for(actor, Permission.CASE_EDIT),
+    "Note": _note_condition,
+    "Referral": _referral_condition,
+    ("Concern", Permission.CONCERN_REPORT): lambda actor: _concern_condition_for(
+        actor, Permission.CONCERN_REPORT),
+    ("Concern", Permission.CONCERN_HANDLE): lambda actor: _concern_condition_for(
+        actor, Permission.CONCERN_HANDLE),
+    "SupportPlan": lambda actor: _plan_condition_for(actor, Permission.PLAN_VIEW),
+    ("SupportPlan", Permission.PLAN_EDIT): lambda actor: _plan_condition_for(actor, Permission.PLAN_EDIT),
+    "PlanMeasure": _measure_condition,
     ("Institution", Permission.PUPIL_CREATE): _enrolling_school_condition,
     **{(name, Permission.ADMIN_MANAGE): _whole_installation for name in ADMINISTERED_MODELS},
 }

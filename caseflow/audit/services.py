@@ -67,7 +67,10 @@ def _pupil_of(obj) -> int | None:
     """The pupil an object is about, if any (pupils, cases, plans … expose pupil_id)."""
     if type(obj).__name__ == "Pupil":
         return obj.id
-    return getattr(obj, "pupil_id", None)
+    if getattr(obj, "pupil_id", None) is not None:
+        return obj.pupil_id
+    parent = getattr(obj, "case", None) or getattr(obj, "plan", None)  # notes, referrals, measures
+    return getattr(parent, "pupil_id", None)
 
 
 def record_read(obj, *, permission: str) -> None:

@@ -23,3 +23,13 @@ def finish(response):
 def install(app: Flask) -> None:
     """Commit at the end of each request (before the response leaves)."""
     app.after_request(finish)
+
+
+def lost_race(message, url: str):
+    """A unique index refused a row that another request wrote a moment earlier: roll this request's
+    changes back, say so, and show the page again (which then finds the other row)."""
+    from flask import flash, redirect
+
+    db.session.rollback()
+    flash(message, "info")
+    return redirect(url)

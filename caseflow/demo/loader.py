@@ -10,6 +10,8 @@ from sqlalchemy import select
 from caseflow.audit import services as audit
 from caseflow.crypto import blind_index, seal
 from caseflow.crypto.passwords import hash_password
+from caseflow.db import local_today
+from caseflow.demo.cases import load_cases
 from caseflow.demo.institutions import (
     ACCOUNTS,
     CLOSURE,
@@ -67,6 +69,8 @@ class DemoSummary:
     declared_elsewhere: int = 0
     new_format_codes: int = 0
     pupils_by_municipality: dict[str, int] = field(default_factory=dict)
+    #: cases, support plans, notes and concerns
+    cases_made: dict[str, int] = field(default_factory=dict)
     accounts: list[AccountRow] = field(default_factory=list)
     password: str = DEMO_PASSWORD
 
@@ -75,7 +79,7 @@ class DemoSummary:
         return {name: getattr(self, name) for name in (
             "municipalities", "institutions", "schools", "users", "memberships", "groups",
             "group_members", "semesters", "pupils", "enrolments", "moved_pupils", "declared_elsewhere",
-            "new_format_codes")}
+            "new_format_codes")} | self.cases_made
 
 
 def has_data() -> bool:
@@ -88,7 +92,7 @@ def load_demo(*, seed: int, today: date | None = None,
     """Fill an empty database with the demo and commit once; roll everything back on error."""
     if has_data():
         raise DemoAlreadyLoaded("database already has data; demo not loaded")
-    today = today or date.today()
+    today = today or local_today()
     summary = DemoSummary(seed=seed)
     try:
         municipalities, institutions = _institutions(summary, school_year_start(today))
@@ -97,6 +101,8 @@ def load_demo(*, seed: int, today: date | None = None,
         _group(summary, municipalities, institutions, users)
         _pupils(summary, plan_pupils(seed=seed, today=today), municipalities, institutions,
                 on_pupil or (lambda _n: None))
+        summary.cases_made = load_cases(seed=seed, today=today, municipalities=municipalities,
+                                        institutions=institutions, users=users)
         audit.record("demo.loaded", detail={"seed": seed, **summary.counts()})
         db.session.commit()
     except Exception:

@@ -4,6 +4,7 @@ from __future__ import annotations
 import re
 from datetime import date, datetime
 
+from flask_babel import gettext
 from sqlalchemy import Date, ForeignKey, Integer, String, UniqueConstraint, select
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -56,6 +57,11 @@ class Semester(db.Model):
 
     def __str__(self) -> str:
         return f"{self.school_year} / {self.number}"
+
+    @property
+    def label(self) -> str:
+        """The semester as users read it, in their language (inside a request)."""
+        return gettext("%(year)s, semester %(number)s", year=self.school_year, number=self.number)
 
 
 def semester_on(municipality_id: int, day: date | None = None) -> Semester | None:

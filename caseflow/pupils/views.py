@@ -102,8 +102,14 @@ def create():
 @bp.route("/<int:pupil_id>")
 @requires(Permission.PUPIL_VIEW, load=selectors.load_pupil)
 def view(pupil, pupil_id: int):
-    """A pupil's details and enrolment history (the read is audited by @requires)."""
-    return render_template("pupils/view.html", pupil=pupil, code=selectors.personal_code_of(pupil))
+    """A pupil's details, enrolment history and the cases the viewer may see (read audited)."""
+    from caseflow.cases.selectors.cases import cases_of_pupil
+    from caseflow.plans import selectors as plans_selectors
+
+    actor = current_actor()
+    cases = cases_of_pupil(actor, pupil.id) if can(actor, Permission.CASE_LIST) else []
+    return render_template("pupils/view.html", pupil=pupil, code=selectors.personal_code_of(pupil),
+                           cases=cases, **plans_selectors.for_pupil_page(pupil, actor))
 
 
 def _render_edit(pupil, *, details=None, add=None, ended=None, duplicate_id=None):

@@ -8,6 +8,7 @@ from sqlalchemy import func, select
 
 from caseflow.access.permissions import Role
 from caseflow.crypto import blind_index, unseal
+from caseflow.db import local_today
 from caseflow.demo import loader
 from caseflow.demo.institutions import ACCOUNTS, DEMO_PASSWORD, PUPIL_TOTAL
 from caseflow.demo.names import has_latvian_letters
@@ -79,7 +80,7 @@ def test_loaded_demo_is_complete_and_valid(app, runner):
         assert db.session.scalar(select(Institution).where(Institution.merged_into_id.is_not(None)))
         assert db.session.scalar(select(Institution).where(Institution.closed_on.is_not(None)))
 
-        today = date.today()
+        today = local_today()
         elsewhere = 0
         for pupil in pupils:
             current = pupil.current_enrolment(today)
@@ -159,5 +160,5 @@ def test_every_demo_municipality_has_this_years_semesters(app, runner):
             assert len(semesters) == 6
             assert all(s.starts_on < s.ends_on for s in semesters)
             assert all(a.ends_on < b.starts_on for a, b in zip(semesters, semesters[1:], strict=False))
-            autumn = date(date.today().year if date.today().month >= 9 else date.today().year - 1, 10, 15)
+            autumn = date(local_today().year if local_today().month >= 9 else local_today().year - 1, 10, 15)
             assert semester_on(municipality.id, autumn).number == 1

@@ -5,6 +5,7 @@ from datetime import date, timedelta
 
 from sqlalchemy import select
 
+from caseflow.db import local_today
 from caseflow.extensions import db
 from caseflow.notify.models import OutboxMessage
 from caseflow.people.auth.models import PasswordToken, RecoveryCode, UserSession
@@ -262,7 +263,7 @@ def test_ending_a_role_sets_its_last_day_and_keeps_the_row(app, client, factory)
     with app.app_context():
         assert db.session.get(Membership, person.membership_id).valid_to is None
 
-    yesterday = date.today() - timedelta(days=1)
+    yesterday = local_today() - timedelta(days=1)
     response = client.post(url, data={prefix + "valid_to": yesterday.isoformat()})
     assert response.status_code == 302
     with app.app_context():

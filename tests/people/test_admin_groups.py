@@ -5,6 +5,7 @@ from datetime import date, timedelta
 
 from sqlalchemy import select
 
+from caseflow.db import local_today
 from caseflow.extensions import db
 from caseflow.meetings.models import CooperationGroup, GroupMember, GroupMunicipality
 from tests.people.test_admin_helpers import audit_actions, count, field_error, sign_in_admin
@@ -109,7 +110,7 @@ def test_a_joint_group_serves_several_municipalities(app, client, factory):
     with app.app_context():
         seat_id = db.session.scalar(select(GroupMember.id).where(GroupMember.group_id == group_id))
     client.post(f"/admin/groups/{group_id}/members/{seat_id}",
-                data=_member_form(service.id, term_to=(date.today() - timedelta(days=1)).isoformat()))
+                data=_member_form(service.id, term_to=(local_today() - timedelta(days=1)).isoformat()))
     client.post(f"/admin/groups/{group_id}/municipalities/{links[kraslava.id]}/remove")
     assert count(app, GroupMunicipality, GroupMunicipality.group_id == group_id) == 1
     actions = [a[0] for a in audit_actions(app)]

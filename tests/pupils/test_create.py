@@ -9,6 +9,7 @@ from sqlalchemy import select, text
 from caseflow.audit.models import AuditEntry
 from caseflow.crypto import blind_index, unseal
 from caseflow.crypto.models import DataKey
+from caseflow.db import local_today
 from caseflow.extensions import db
 from caseflow.pupils.models import Enrolment, Pupil
 from caseflow.pupils.personal_code import make_new_format, make_old_format
@@ -125,7 +126,7 @@ def test_new_format_code_takes_any_birth_date(app, client, factory, world):
 
 
 @pytest.mark.parametrize(("changes", "field", "message"), [
-    ({"birth_date": (date.today() + timedelta(days=1)).isoformat()}, "birth_date",
+    ({"birth_date": (local_today() + timedelta(days=1)).isoformat()}, "birth_date",
      "The birth date cannot be in the future."),
     ({"birth_date": "2011-02-30"}, "birth_date", "Not a valid date value."),
     ({"birth_date": ""}, "birth_date", "This field is required."),
@@ -134,7 +135,7 @@ def test_new_format_code_takes_any_birth_date(app, client, factory, world):
     ({"personal_code": "1" * 21}, "personal_code", "Write at most 20 characters."),
     ({"class_name": ""}, "class_name", "This field is required."),
     ({"class_name": "7.b<script>"}, "class_name", "Use letters, digits, dots and dashes only"),
-    ({"start_date": (date.today() + timedelta(days=1)).isoformat()}, "start_date",
+    ({"start_date": (local_today() + timedelta(days=1)).isoformat()}, "start_date",
      "the date cannot be in the future"),
     ({"start_date": "2010-09-01"}, "start_date", "The enrolment cannot begin before the birth date."),
     ({"declared_municipality_id": "999999"}, "declared_municipality_id", "Choose a municipality from the list."),

@@ -9,13 +9,14 @@ from sqlalchemy import select
 
 from caseflow.audit.models import AuditEntry
 from caseflow.crypto import blind_index, unseal
+from caseflow.db import local_today
 from caseflow.extensions import db
 from caseflow.pupils.models import Enrolment, Pupil
 from caseflow.pupils.personal_code import make_new_format, make_old_format
 from tests.pupils.conftest import pupil_ids
 
 BORN = date(2012, 3, 14)
-TODAY = date.today()
+TODAY = local_today()
 
 
 def audit(app, action: str) -> list[AuditEntry]:

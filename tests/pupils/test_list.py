@@ -5,6 +5,7 @@ from datetime import date, timedelta
 
 import pytest
 
+from caseflow.db import local_today
 from caseflow.pupils.models import name_key
 from tests.pupils.conftest import StatementCounter, end_enrolments, next_link, pupil_ids
 
@@ -12,7 +13,7 @@ from tests.pupils.conftest import StatementCounter, end_enrolments, next_link, p
 def test_social_pedagogue_sees_own_schools_current_pupils_only(app, client, factory, world):
     mine = factory.pupil(world.school.id, declared_municipality_id=world.home.id)
     left = factory.pupil(world.school.id)
-    end_enrolments(app, left.id, date.today() - timedelta(days=1))
+    end_enrolments(app, left.id, local_today() - timedelta(days=1))
     factory.pupil(world.other_school.id, declared_municipality_id=world.home.id)
     factory.pupil(world.far_school.id)
     factory.pupil(None, declared_municipality_id=world.home.id)

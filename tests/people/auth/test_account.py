@@ -7,6 +7,7 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 
 from caseflow.crypto.passwords import verify_password
+from caseflow.db import local_today
 from caseflow.extensions import db
 from caseflow.people.models import Membership, User
 from tests.factories import totp_code
@@ -137,7 +138,7 @@ def test_cannot_switch_to_someone_elses_role(app, client, factory, two_roles):
 def test_cannot_switch_to_an_ended_role(app, client, factory, two_roles):
     user, second = two_roles
     with app.app_context():
-        db.session.get(Membership, second).valid_to = date.today() - timedelta(days=1)
+        db.session.get(Membership, second).valid_to = local_today() - timedelta(days=1)
         db.session.commit()
     factory.login(client, user)
     assert client.post("/account/role", data={"membership_id": second}).status_code == 404

@@ -1,0 +1,1 @@
+"""Cases about pupils at risk: concerns, opening, risk factors, parties, team, notes, referral, closing."""

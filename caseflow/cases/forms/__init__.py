@@ -1,0 +1,1 @@
+"""Case forms, one module per area."""

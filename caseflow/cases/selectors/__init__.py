@@ -1,0 +1,1 @@
+"""Case selectors, one module per area."""

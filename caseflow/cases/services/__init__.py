@@ -1,0 +1,1 @@
+"""Case services, one module per area."""

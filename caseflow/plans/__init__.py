@@ -1,0 +1,1 @@
+"""Individual support plans (IAP) per semester: goals, measures with planned and delivered hours, evaluation."""

@@ -1,0 +1,151 @@
+"""The case part of the access matrix: endpoints, who holds each permission, and the world of
+cases in every relationship to the actor (own school, on the team, referred to the actor's group,
+another school, another municipality)."""
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+from caseflow.access.permissions import Role
+from caseflow.extensions import db
+
+OWNERS = {Role.SCHOOL_HEAD, Role.SOCIAL_PEDAGOGUE}
+SEEING = OWNERS | {Role.SUPPORT_SPECIALIST, Role.COORDINATOR}
+
+ENDPOINTS = {
+    "cases.index": "case.list", "cases.open_case": "case.open", "cases.view": "case.view",
+    "cases.edit": "case.edit", "cases.add_note": "note.add", "cases.correct_note": "note.add",
+    "cases.note_history": "case.view", "cases.add_party": "case.edit", "cases.edit_party": "case.edit",
+    "cases.remove_party": "case.edit", "cases.set_family": "case.edit",
+    "cases.add_team_member": "case.edit", "cases.remove_team_member": "case.edit",
+    "cases.refer": "case.refer", "cases.close": "case.close", "cases.reopen": "case.close",
+    "cases.referrals": "referral.decide", "cases.referral": "referral.decide",
+    "cases.decide_referral": "referral.decide",
+    "concerns.report": "concern.report", "concerns.mine": "concern.report",
+    "concerns.inbox": "concern.handle", "concerns.view": "concern.handle",
+    "concerns.add_to_case": "concern.handle", "concerns.forward": "concern.handle",
+    "concerns.no_action": "concern.handle",
+    "plans.my_measures": "hours.log", "plans.new_for_case": "plan.edit",
+    "plans.new_for_pupil": "plan.edit", "plans.view": "plan.view", "plans.pdf": "plan.view",
+    "plans.edit": "plan.edit", "plans.evaluate": "plan.edit", "plans.continue_next": "plan.edit",
+    "plans.measure_add": "plan.edit", "plans.measure_edit": "plan.edit",
+    "plans.measure_remove": "plan.edit", "plans.hours": "hours.log", "plans.hours_remove": "hours.log",
+}
+
+ROLES_WITH = {
+    "case.list": SEEING,
+    "referral.decide": {Role.COORDINATOR},
+    "concern.handle": OWNERS | {Role.COORDINATOR},
+    "concern.report": OWNERS | {Role.SUPPORT_SPECIALIST, Role.TEACHER, Role.SOCIAL_WORKER,
+                                Role.ORPHANS_COURT, Role.MUNICIPAL_POLICE, Role.STATE_POLICE},
+    "hours.log": OWNERS | {Role.SUPPORT_SPECIALIST, Role.TEACHER},
+}
+
+#: relationship of a case (and everything on it) to the actor → roles that may use the permission
+_SEE = {"own_school": OWNERS, "on_team": SEEING, "referred_here": {Role.COORDINATOR},
+        "other_school": set(), "other_municipality": set()}
+_CHANGE = {"own_school": OWNERS, "on_team": OWNERS, "referred_here": set(), "other_school": set(),
+           "other_municipality": set()}
+CASE_RULES = {
+    "case.view": _SEE, "note.add": _SEE, "plan.view": _SEE,
+    "case.edit": _CHANGE, "case.refer": _CHANGE, "case.close": _CHANGE, "plan.edit": _CHANGE,
+    "hours.log": _CHANGE,  # the measure's deliverer is someone else here (tests/plans cover them)
+    "referral.decide": {"referred_here": {Role.COORDINATOR}, "other_municipality": set()},
+    "concern.handle": {"own_school": OWNERS, "coordinator_inbox": {Role.COORDINATOR},
+                       "other_school": set(), "other_municipality": set()},
+}
+#: endpoints whose rule is narrower than their permission's: an hours entry is removed only by
+#: the person who logged it (the teacher who delivers the measure here, never the actor)
+ENDPOINT_RULES = {"plans.hours_remove": {rel: set() for rel in _CHANGE}}
+#: for pupil routes (open a case, a plan without a case): the pupil's relationship
+PUPIL_RULES = {
+    "case.open": {"own_school": OWNERS, "other_school_same_municipality": set(),
+                  "declared_here_enrolled_elsewhere": set(), "other_municipality": set()},
+}
+PUPIL_RULES["plan.edit"] = PUPIL_RULES["case.open"]
+
+#: URL arguments that pick an object of the case world
+CASE_ARGUMENTS = {"case_id", "note_id", "party_id", "member_id", "plan_id", "measure_id", "entry_id",
+                  "referral_id", "concern_id"}
+
+
+def build_case_world(app, factory, places, municipalities, pupils_by_place) -> dict[str, dict]:
+    """Cases in every relationship, each with a note, party, team member, plan, measure, hours,
+    and referrals and concerns where the relationship has them: relationship → URL argument ids."""
+    from caseflow.cases.models import Case, CaseParty, CaseTeamMember, Note, Referral
+    from caseflow.concerns.models import Concern
+    from caseflow.meetings.models import CooperationGroup
+    from caseflow.plans.models import DeliveredHours, PlanMeasure, SupportPlan
+
+    a, b = municipalities
+    for m in (a, b):
+        factory.taxonomy(m.id)
+    staff = {key: factory.user("social_pedagogue", places[key].id) for key in ("school", "school2", "school_b")}
+    teachers = {key: factory.user("teacher", places[key].id) for key in staff}
+    colleague = factory.user("support_specialist", places["school"].id)
+    where = {"own_school": "school", "on_team": "school", "referred_here": "school2",
+             "other_school": "school2", "other_municipality": "school_b"}
+    world: dict[str, dict] = {}
+    with app.app_context():
+        group_a = CooperationGroup(name="Grupa A", municipality_id=a.id)
+        group_b = CooperationGroup(name="Grupa B", municipality_id=b.id)
+        db.session.add_all([group_a, group_b])
+        db.session.flush()
+        measure_type = factory.entry(a.id, "measure_type", "psychologist")
+        for rel, key in where.items():
+            school, sp = places[key], staff[key]
+            pupil = pupils_by_place[key][rel]
+            case = Case(municipality_id=school.municipality_id, school_id=school.id, pupil_id=pupil.id,
+                        opened_on=date(2026, 9, 10), opened_by_id=sp.id, lead_user_id=sp.id,
+                        status="referred" if rel in ("referred_here", "other_municipality") else "open")
+            db.session.add(case)
+            db.session.flush()
+            note = Note(case_id=case.id, kind="general", visibility="team", author_id=sp.id,
+                        author_institution_id=school.id)
+            party = CaseParty(case_id=case.id, kind="mother", full_name="Māte")
+            member = CaseTeamMember(case_id=case.id, user_id=colleague.id, added_by_id=sp.id)
+            plan = SupportPlan(municipality_id=school.municipality_id, school_id=school.id,
+                               pupil_id=pupil.id, case_id=case.id, starts_on=date(2026, 9, 1),
+                               ends_on=date(2026, 12, 22), created_by_id=sp.id)
+            db.session.add_all([note, party, member, plan])
+            db.session.flush()
+            note.root_id = note.id
+            measure = PlanMeasure(plan_id=plan.id, type_id=measure_type, deliverer_id=teachers[key].id,
+                                  planned_hours=Decimal("10"))
+            db.session.add(measure)
+            db.session.flush()
+            entry = DeliveredHours(measure_id=measure.id, on=date(2026, 10, 1), hours=Decimal("1"),
+                                   logged_by_id=teachers[key].id)
+            db.session.add(entry)
+            ids = {"case_id": case.id, "note_id": note.id, "party_id": party.id, "member_id": member.id,
+                   "plan_id": plan.id, "measure_id": measure.id}
+            db.session.flush()
+            ids["entry_id"] = entry.id
+            if rel in ("referred_here", "other_municipality"):
+                referral = Referral(case_id=case.id, submitted_by_id=sp.id,
+                                    group_id=(group_a if rel == "referred_here" else group_b).id)
+                db.session.add(referral)
+                db.session.flush()
+                ids["referral_id"] = referral.id
+            world[rel] = ids
+        for rel, key, school_id in (("own_school", "school", places["school"].id),
+                                    ("coordinator_inbox", "school", None),
+                                    ("other_school", "school2", places["school2"].id),
+                                    ("other_municipality", "school_b", places["school_b"].id)):
+            concern = Concern(municipality_id=places[key].municipality_id, school_id=school_id,
+                              pupil_id=pupils_by_place[key]["concern"].id if school_id else None,
+                              reported_by_id=teachers[key].id, reported_by_institution_id=places[key].id)
+            db.session.add(concern)
+            db.session.flush()
+            world.setdefault(rel, {})["concern_id"] = concern.id
+        db.session.commit()
+    return world
+
+
+def join_team(app, case_id: int, user_id: int) -> None:
+    """Put the actor on a case's team (the "on_team" relationship)."""
+    from caseflow.cases.models import CaseTeamMember
+
+    with app.app_context():
+        db.session.add(CaseTeamMember(case_id=case_id, user_id=user_id, added_by_id=user_id))
+        db.session.commit()
