@@ -1,4 +1,5 @@
 """Import every model module so that metadata (and Alembic) sees all tables."""
+from caseflow.actions.models import Action, CalendarFeed, FollowUp, Notice  # noqa: F401
 from caseflow.audit.models import AuditEntry, AuditHead  # noqa: F401
 from caseflow.cases.models import (  # noqa: F401
     Case,
@@ -13,7 +14,18 @@ from caseflow.cases.models import (  # noqa: F401
 from caseflow.cases.taxonomy import ListEntry, RiskGroup, RiskItem  # noqa: F401
 from caseflow.concerns.models import Concern  # noqa: F401
 from caseflow.crypto.models import DataKey  # noqa: F401
-from caseflow.meetings.models import CooperationGroup, GroupMember, GroupMunicipality  # noqa: F401
+from caseflow.meetings.models import (  # noqa: F401
+    AgendaItem,
+    Attendance,
+    CooperationGroup,
+    GroupMember,
+    GroupMunicipality,
+    GroupSession,
+    ItemReport,
+    Minutes,
+    MinutesAddendum,
+    SessionRequest,
+)
 from caseflow.notify.models import OutboxMessage  # noqa: F401
 from caseflow.people.auth.models import PasswordToken, RecoveryCode, SignInFailure, UserSession  # noqa: F401
 from caseflow.people.calendar import Semester  # noqa: F401

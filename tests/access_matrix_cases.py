@@ -44,10 +44,12 @@ ROLES_WITH = {
 #: relationship of a case (and everything on it) to the actor → roles that may use the permission
 _SEE = {"own_school": OWNERS, "on_team": SEEING, "referred_here": {Role.COORDINATOR},
         "other_school": set(), "other_municipality": set()}
+#: outside institutions see a case they take part in: here, put straight on its team
+PARTICIPANTS = {Role.SOCIAL_WORKER, Role.ORPHANS_COURT, Role.MUNICIPAL_POLICE, Role.STATE_POLICE}
 _CHANGE = {"own_school": OWNERS, "on_team": OWNERS, "referred_here": set(), "other_school": set(),
            "other_municipality": set()}
 CASE_RULES = {
-    "case.view": _SEE, "note.add": _SEE, "plan.view": _SEE,
+    "case.view": {**_SEE, "on_team": SEEING | PARTICIPANTS}, "note.add": _SEE, "plan.view": _SEE,
     "case.edit": _CHANGE, "case.refer": _CHANGE, "case.close": _CHANGE, "plan.edit": _CHANGE,
     "hours.log": _CHANGE,  # the measure's deliverer is someone else here (tests/plans cover them)
     "referral.decide": {"referred_here": {Role.COORDINATOR}, "other_municipality": set()},

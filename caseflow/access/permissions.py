@@ -72,13 +72,27 @@ class Permission(StrEnum):
     PLAN_EDIT = "plan.edit"
     #: log delivered hours of a measure (one's own measures)
     HOURS_LOG = "hours.log"
+    #: ask a cooperation group to hear a case (on a case in sight)
+    SESSION_REQUEST = "session.request"
+    #: see the sessions of groups one's institution sits in, their agendas and minutes
+    SESSION_VIEW = "session.view"
+    #: chair a group: schedule sessions, build agendas, invite, record, approve minutes
+    SESSION_MANAGE = "session.manage"
+    #: see an action (own institution's, supervised, on one's school's case, or as the chair)
+    ACTION_VIEW = "action.view"
+    #: work one's institution's actions: accept, progress, finish, log follow-up
+    ACTION_WORK = "action.work"
+    #: the chair's control board over every action of the municipality's groups
+    ACTION_BOARD = "action.board"
 
 
 #: permissions whose use reads a child's data: every use is audited as a read
 READS_CHILD_DATA = frozenset({
     Permission.PUPIL_VIEW, Permission.PUPIL_EDIT, Permission.CASE_VIEW, Permission.CASE_OPEN, Permission.CASE_EDIT,
     Permission.CASE_REFER, Permission.CASE_CLOSE, Permission.NOTE_ADD, Permission.REFERRAL_DECIDE,
-    Permission.CONCERN_HANDLE, Permission.PLAN_VIEW, Permission.PLAN_EDIT, Permission.HOURS_LOG})
+    Permission.CONCERN_HANDLE, Permission.PLAN_VIEW, Permission.PLAN_EDIT, Permission.HOURS_LOG,
+    Permission.SESSION_REQUEST, Permission.SESSION_VIEW, Permission.SESSION_MANAGE, Permission.ACTION_VIEW,
+    Permission.ACTION_WORK, Permission.ACTION_BOARD})
 
 _PUPIL_READ = {Permission.PUPIL_LIST, Permission.PUPIL_VIEW}
 _PUPIL_WRITE = _PUPIL_READ | {Permission.PUPIL_CREATE, Permission.PUPIL_EDIT}
@@ -89,6 +103,12 @@ _CASE_OWNER = {Permission.CASE_LIST, Permission.CASE_VIEW, Permission.CASE_OPEN,
                Permission.HOURS_LOG, Permission.CONCERN_REPORT}
 #: outside institutions submit information about a pupil to the coordinator
 _REPORTER = {Permission.CONCERN_REPORT}
+#: institutions that sit in groups and carry out actions: sessions of their groups, their actions,
+#: and the cases they participate in (on their session's agenda, or holding an action on it)
+_PARTICIPANT = {Permission.CASE_VIEW, Permission.SESSION_REQUEST, Permission.SESSION_VIEW,
+                Permission.ACTION_VIEW, Permission.ACTION_WORK}
+_CHAIR = {Permission.SESSION_REQUEST, Permission.SESSION_VIEW, Permission.SESSION_MANAGE,
+          Permission.ACTION_VIEW, Permission.ACTION_WORK, Permission.ACTION_BOARD}
 
 #: the role → permission table; relationship rules live in policy.py
 ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
@@ -96,17 +116,17 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     Role.DPO: frozenset({Permission.AUDIT_VIEW}),
     Role.COORDINATOR: frozenset(_PUPIL_WRITE | {
         Permission.CASE_LIST, Permission.CASE_VIEW, Permission.NOTE_ADD, Permission.REFERRAL_DECIDE,
-        Permission.CONCERN_HANDLE, Permission.PLAN_VIEW}),
-    Role.SCHOOL_HEAD: frozenset(_PUPIL_WRITE | _CASE_OWNER),
-    Role.SOCIAL_PEDAGOGUE: frozenset(_PUPIL_WRITE | _CASE_OWNER),
+        Permission.CONCERN_HANDLE, Permission.PLAN_VIEW} | _CHAIR),
+    Role.SCHOOL_HEAD: frozenset(_PUPIL_WRITE | _CASE_OWNER | _PARTICIPANT),
+    Role.SOCIAL_PEDAGOGUE: frozenset(_PUPIL_WRITE | _CASE_OWNER | _PARTICIPANT),
     Role.SUPPORT_SPECIALIST: frozenset(_PUPIL_READ | {
         Permission.CASE_LIST, Permission.CASE_VIEW, Permission.NOTE_ADD, Permission.PLAN_VIEW,
-        Permission.HOURS_LOG, Permission.CONCERN_REPORT}),
+        Permission.HOURS_LOG, Permission.CONCERN_REPORT, Permission.ACTION_VIEW, Permission.ACTION_WORK}),
     Role.TEACHER: frozenset({Permission.CONCERN_REPORT, Permission.HOURS_LOG}),
-    Role.SOCIAL_WORKER: frozenset(_REPORTER),
-    Role.ORPHANS_COURT: frozenset(_REPORTER),
-    Role.MUNICIPAL_POLICE: frozenset(_REPORTER),
-    Role.STATE_POLICE: frozenset(_REPORTER),
+    Role.SOCIAL_WORKER: frozenset(_REPORTER | _PARTICIPANT),
+    Role.ORPHANS_COURT: frozenset(_REPORTER | _PARTICIPANT),
+    Role.MUNICIPAL_POLICE: frozenset(_REPORTER | _PARTICIPANT),
+    Role.STATE_POLICE: frozenset(_REPORTER | _PARTICIPANT),
     Role.ANALYST: frozenset(),
 }
 

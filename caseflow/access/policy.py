@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from flask import g, has_request_context
 from sqlalchemy import Select, and_, exists, false, or_, select, true
 
+from caseflow.access import participation
 from caseflow.access.permissions import (
     MUNICIPAL_ROLES,
     NOTE_KIND_ROLES,
@@ -140,11 +141,15 @@ def _case_condition_for(actor: Actor, permission: Permission):
 
     if permission in _CASE_CHANGES:
         return Case.school_id == actor.institution_id if actor.role in CASE_OWNER_ROLES else false()
+    if permission is Permission.SESSION_REQUEST and actor.role not in CASE_OWNER_ROLES | MUNICIPAL_ROLES:
+        # outside institutions ask for a hearing of a case they hold an action on
+        return participation.holds_action(actor, Case.id)
+    taking_part = participation.participates(actor, Case.id)
     if actor.role in CASE_OWNER_ROLES:
-        return or_(Case.school_id == actor.institution_id, _on_team(actor, Case.id))
+        return or_(Case.school_id == actor.institution_id, _on_team(actor, Case.id), taking_part)
     if actor.role in MUNICIPAL_ROLES:
-        return or_(_referred_here(actor, Case.id, Case.municipality_id), _on_team(actor, Case.id))
-    return _on_team(actor, Case.id)
+        return or_(_referred_here(actor, Case.id, Case.municipality_id), _on_team(actor, Case.id), taking_part)
+    return or_(_on_team(actor, Case.id), taking_part)
 
 
 def note_kind_allowed(actor: Actor | None, kind: str) -> bool:
@@ -263,6 +268,11 @@ def _lazy_rule(name: str, condition_for):
     return lambda actor, permission, obj: _by_condition(_model(name), condition_for)(actor, permission, obj)
 
 
+def _bound(condition_for, permission: Permission):
+    """A scope rule that asks condition_for about one fixed permission."""
+    return lambda actor: condition_for(actor, permission)
+
+
 _OBJECT_RULES = {
     "Pupil": _pupil_rule,
     "Case": _lazy_rule("Case", _case_condition_for),
@@ -271,6 +281,10 @@ _OBJECT_RULES = {
     "Concern": _lazy_rule("Concern", _concern_condition_for),
     "SupportPlan": _lazy_rule("SupportPlan", _plan_condition_for),
     "PlanMeasure": _lazy_rule("PlanMeasure", lambda actor, permission: _measure_condition(actor)),
+    "CooperationGroup": _lazy_rule("CooperationGroup", participation.group_condition_for),
+    "GroupSession": _lazy_rule("GroupSession", participation.session_condition_for),
+    "SessionRequest": _lazy_rule("SessionRequest", lambda actor, permission: participation.request_condition(actor)),
+    "Action": _lazy_rule("Action", participation.action_condition_for),
 }
 #: scope rules by model, or by (model, permission) where one model has several
 _SCOPE_RULES = {
@@ -287,6 +301,13 @@ _SCOPE_RULES = {
     ("SupportPlan", Permission.PLAN_EDIT): lambda actor: _plan_condition_for(actor, Permission.PLAN_EDIT),
     "PlanMeasure": _measure_condition,
     ("Institution", Permission.PUPIL_CREATE): _enrolling_school_condition,
+    **{("CooperationGroup", p): _bound(participation.group_condition_for, p)
+       for p in (Permission.SESSION_VIEW, Permission.SESSION_MANAGE)},
+    **{("GroupSession", p): _bound(participation.session_condition_for, p)
+       for p in (Permission.SESSION_VIEW, Permission.SESSION_MANAGE)},
+    "SessionRequest": participation.request_condition,
+    **{("Action", p): _bound(participation.action_condition_for, p)
+       for p in (Permission.ACTION_VIEW, Permission.ACTION_WORK, Permission.ACTION_BOARD)},
     **{(name, Permission.ADMIN_MANAGE): _whole_installation for name in ADMINISTERED_MODELS},
 }
 

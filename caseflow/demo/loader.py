@@ -22,6 +22,7 @@ from caseflow.demo.institutions import (
     MUNICIPALITIES,
     SEATS,
 )
+from caseflow.demo.meetings import load_meetings
 from caseflow.demo.pupils import PupilPlan, history_dates, plan_pupils, school_year_start
 from caseflow.extensions import db
 from caseflow.meetings.models import (
@@ -103,6 +104,7 @@ def load_demo(*, seed: int, today: date | None = None,
                 on_pupil or (lambda _n: None))
         summary.cases_made = load_cases(seed=seed, today=today, municipalities=municipalities,
                                         institutions=institutions, users=users)
+        summary.cases_made |= load_meetings(today=today, institutions=institutions, users=users)
         audit.record("demo.loaded", detail={"seed": seed, **summary.counts()})
         db.session.commit()
     except Exception:
