@@ -62,6 +62,7 @@ def _sqlite_pragmas(app: Flask) -> None:
 
 
 def _register(app: Flask) -> None:
+    from caseflow.actions.views import bp as actions_bp
     from caseflow.audit.cli import audit_cli
     from caseflow.audit.views import bp as audit_bp
     from caseflow.cases.views import bp as cases_bp
@@ -72,6 +73,7 @@ def _register(app: Flask) -> None:
     from caseflow.core.views import bp as core_bp
     from caseflow.crypto.cli import keys_cli
     from caseflow.demo.cli import demo_cli
+    from caseflow.meetings.views import bp as meetings_bp
     from caseflow.notify.cli import worker_command
     from caseflow.people.admin.views import bp as admin_bp
     from caseflow.people.auth.views import bp as auth_bp
@@ -83,7 +85,8 @@ def _register(app: Flask) -> None:
     security.install(app)
     errors.install(app)
     install_templating(app)
-    for bp in (core_bp, auth_bp, admin_bp, pupils_bp, audit_bp, cases_bp, concerns_bp, plans_bp):
+    for bp in (core_bp, auth_bp, admin_bp, pupils_bp, audit_bp, cases_bp, concerns_bp, plans_bp,
+               meetings_bp, actions_bp):
         app.register_blueprint(bp)
     for command in (audit_cli, keys_cli, demo_cli, worker_command, db_cli):
         app.cli.add_command(command)

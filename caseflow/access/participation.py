@@ -10,13 +10,17 @@ from caseflow.db import local_today
 
 def serves(actor, group_id_column):
     """SQL: the group was founded by, or (joint) serves, the actor's municipality."""
+    from sqlalchemy.orm import aliased
+
     from caseflow.meetings.models import CooperationGroup, GroupMunicipality
 
-    return exists().where(CooperationGroup.id == group_id_column, or_(
-        CooperationGroup.municipality_id == actor.municipality_id,
-        exists().where(GroupMunicipality.group_id == CooperationGroup.id,
+    # an alias, so that asking about CooperationGroup.id itself correlates with the outer row
+    group = aliased(CooperationGroup)
+    return exists().where(group.id == group_id_column, or_(
+        group.municipality_id == actor.municipality_id,
+        exists().where(GroupMunicipality.group_id == group.id,
                        GroupMunicipality.municipality_id == actor.municipality_id)
-        .correlate_except(GroupMunicipality))).correlate_except(CooperationGroup)
+        .correlate_except(GroupMunicipality))).correlate_except(group)
 
 
 def chairs(actor, group_id_column):

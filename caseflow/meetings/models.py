@@ -280,6 +280,8 @@ class Attendance(db.Model):
     item_id: Mapped[int | None] = mapped_column(ForeignKey("agenda_items.id"))
     presence: Mapped[str] = mapped_column(String(20), default=Presence.INVITED)
     heard: Mapped[bool] = mapped_column(Boolean, default=False)
+    #: when the invitation e-mail (with its calendar file) was queued to this invitee
+    invited_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     session: Mapped[GroupSession] = relationship(back_populates="attendance")
     member: Mapped[GroupMember | None] = relationship()
@@ -328,10 +330,13 @@ class SessionRequest(db.Model):
     submitted_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     submitted_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     submitted_by_institution_id: Mapped[int] = mapped_column(ForeignKey("institutions.id"))
+    #: when and by whom the chair declined it or put it on an agenda
+    decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
 
     group: Mapped[CooperationGroup] = relationship()
     case = relationship("Case")
-    submitted_by: Mapped[User] = relationship()
+    submitted_by: Mapped[User] = relationship(foreign_keys=[submitted_by_id])
 
 
 # --- minutes -------------------------------------------------------------------------------------

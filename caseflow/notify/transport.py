@@ -1,6 +1,7 @@
 """Turn an outbox row into a MIME message and hand it to SMTP or the local mail sink."""
 from __future__ import annotations
 
+import re
 import smtplib
 from email.message import EmailMessage
 from email.utils import format_datetime
@@ -23,8 +24,9 @@ def build(message: OutboxMessage) -> EmailMessage:
     mime["Message-ID"] = f"<outbox-{message.id}.{message.created_at.strftime('%Y%m%d%H%M%S')}@{domain}>"
     mime.set_content(message.body)
     if message.ics:
-        mime.add_attachment(message.ics.encode(), maintype="text", subtype="calendar",
-                            filename="invite.ics", params={"method": "REQUEST"})
+        method = re.search(r"^METHOD:(\w+)", message.ics, re.M)
+        mime.add_attachment(message.ics.encode(), maintype="text", subtype="calendar", filename="invite.ics",
+                            params={"method": method.group(1) if method else "REQUEST"})
     return mime
 
 

@@ -55,9 +55,11 @@ def deliver_due(*, limit: int = 50) -> tuple[int, int]:
 
 def run_periodic() -> None:
     """Housekeeping jobs the worker runs between deliveries."""
+    from caseflow.actions.reminders import send_reminders
     from caseflow.people.auth.throttle import purge_old
 
     purge_old()
+    send_reminders()
     db.session.commit()
 
 

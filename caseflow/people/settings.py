@@ -116,6 +116,11 @@ SETTINGS: tuple[SettingDef, ...] = (
                _l("The group's chair controls execution, or the competent institution supervises it."),
                choices=(("chair", _l("The chair of the cooperation group")),
                         ("competent_institution", _l("The competent institution")))),
+    SettingDef("action_reminder_days_before", INT, 3,
+               _l("Days before an action's deadline when a reminder is sent"),
+               _l("A reminder also goes on the day and, to the chair too, once the deadline has passed. "
+                  "0 means no early reminder."),
+               minimum=0, maximum=30),
     SettingDef("absence_notice_recipient", TEXT, "",
                _l("Where schools send the notice about unexcused absences"),
                _l("An office or e-mail address of the municipality, shown to schools."),

@@ -2,7 +2,7 @@
 
 Revision ID: 0003
 Revises: 0002
-Create Date: 2026-12-03 05:43:37.612801
+Create Date: 2026-12-03 06:06:46.685278
 """
 from alembic import op
 import sqlalchemy as sa
@@ -110,7 +110,10 @@ def upgrade() -> None:
     sa.Column('submitted_at', caseflow.db.UTCDateTime(), nullable=False),
     sa.Column('submitted_by_id', sa.Integer(), nullable=False),
     sa.Column('submitted_by_institution_id', sa.Integer(), nullable=False),
+    sa.Column('decided_at', caseflow.db.UTCDateTime(), nullable=True),
+    sa.Column('decided_by_id', sa.Integer(), nullable=True),
     sa.ForeignKeyConstraint(['case_id'], ['cases.id'], name=op.f('fk_session_requests_case_id_cases')),
+    sa.ForeignKeyConstraint(['decided_by_id'], ['users.id'], name=op.f('fk_session_requests_decided_by_id_users')),
     sa.ForeignKeyConstraint(['group_id'], ['cooperation_groups.id'], name=op.f('fk_session_requests_group_id_cooperation_groups')),
     sa.ForeignKeyConstraint(['submitted_by_id'], ['users.id'], name=op.f('fk_session_requests_submitted_by_id_users')),
     sa.ForeignKeyConstraint(['submitted_by_institution_id'], ['institutions.id'], name=op.f('fk_session_requests_submitted_by_institution_id_institutions')),
@@ -160,19 +163,29 @@ def upgrade() -> None:
     sa.Column('evaluate_on', sa.Date(), nullable=True),
     sa.Column('status', sa.String(length=20), nullable=False),
     sa.Column('cannot_reason_enc', sa.LargeBinary(), nullable=True),
+    sa.Column('result_enc', sa.LargeBinary(), nullable=True),
     sa.Column('created_at', caseflow.db.UTCDateTime(), nullable=False),
     sa.Column('created_by_id', sa.Integer(), nullable=True),
     sa.Column('status_changed_at', caseflow.db.UTCDateTime(), nullable=True),
     sa.Column('status_changed_by_id', sa.Integer(), nullable=True),
+    sa.Column('accepted_at', caseflow.db.UTCDateTime(), nullable=True),
+    sa.Column('accepted_by_id', sa.Integer(), nullable=True),
+    sa.Column('started_at', caseflow.db.UTCDateTime(), nullable=True),
+    sa.Column('started_by_id', sa.Integer(), nullable=True),
+    sa.Column('closed_at', caseflow.db.UTCDateTime(), nullable=True),
+    sa.Column('closed_by_id', sa.Integer(), nullable=True),
     sa.Column('last_reminder', sa.String(length=20), nullable=True),
     sa.Column('last_reminder_at', caseflow.db.UTCDateTime(), nullable=True),
+    sa.ForeignKeyConstraint(['accepted_by_id'], ['users.id'], name=op.f('fk_actions_accepted_by_id_users')),
     sa.ForeignKeyConstraint(['assignee_id'], ['users.id'], name=op.f('fk_actions_assignee_id_users')),
     sa.ForeignKeyConstraint(['case_id'], ['cases.id'], name=op.f('fk_actions_case_id_cases')),
+    sa.ForeignKeyConstraint(['closed_by_id'], ['users.id'], name=op.f('fk_actions_closed_by_id_users')),
     sa.ForeignKeyConstraint(['created_by_id'], ['users.id'], name=op.f('fk_actions_created_by_id_users')),
     sa.ForeignKeyConstraint(['group_id'], ['cooperation_groups.id'], name=op.f('fk_actions_group_id_cooperation_groups')),
     sa.ForeignKeyConstraint(['institution_id'], ['institutions.id'], name=op.f('fk_actions_institution_id_institutions')),
     sa.ForeignKeyConstraint(['item_id'], ['agenda_items.id'], name=op.f('fk_actions_item_id_agenda_items')),
     sa.ForeignKeyConstraint(['municipality_id'], ['municipalities.id'], name=op.f('fk_actions_municipality_id_municipalities')),
+    sa.ForeignKeyConstraint(['started_by_id'], ['users.id'], name=op.f('fk_actions_started_by_id_users')),
     sa.ForeignKeyConstraint(['status_changed_by_id'], ['users.id'], name=op.f('fk_actions_status_changed_by_id_users')),
     sa.ForeignKeyConstraint(['supervisor_institution_id'], ['institutions.id'], name=op.f('fk_actions_supervisor_institution_id_institutions')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_actions'))
@@ -208,6 +221,7 @@ def upgrade() -> None:
     sa.Column('item_id', sa.Integer(), nullable=True),
     sa.Column('presence', sa.String(length=20), nullable=False),
     sa.Column('heard', sa.Boolean(), nullable=False),
+    sa.Column('invited_at', caseflow.db.UTCDateTime(), nullable=True),
     sa.ForeignKeyConstraint(['institution_id'], ['institutions.id'], name=op.f('fk_session_attendance_institution_id_institutions')),
     sa.ForeignKeyConstraint(['item_id'], ['agenda_items.id'], name=op.f('fk_session_attendance_item_id_agenda_items')),
     sa.ForeignKeyConstraint(['member_id'], ['group_members.id'], name=op.f('fk_session_attendance_member_id_group_members')),

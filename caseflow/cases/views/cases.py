@@ -114,11 +114,11 @@ def open_case(pupil, pupil_id: int):
 
 def _sections(case, actor) -> dict:
     """The contexts of the case page's sections (notes, people, referral, plans)."""
-    from caseflow.cases.selectors import notes, people, referrals
+    from caseflow.cases.selectors import group_work, notes, people, referrals
     from caseflow.plans import selectors as plans
 
     context = {}
-    for module in (notes, people, referrals, plans):
+    for module in (notes, people, referrals, plans, group_work):
         context.update(module.for_case_page(case, actor))
     return context
 
