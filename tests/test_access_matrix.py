@@ -15,6 +15,7 @@ from caseflow.extensions import db
 from caseflow.meetings.models import CooperationGroup, GroupMember, GroupMunicipality
 from caseflow.people.calendar import Semester
 from tests import access_matrix_cases as cases
+from tests import access_matrix_meetings as meetings
 from tests.endpoint_walk_helpers import PUBLIC_ENDPOINTS
 
 SCHOOL_STAFF = {Role.SCHOOL_HEAD, Role.SOCIAL_PEDAGOGUE, Role.SUPPORT_SPECIALIST}
@@ -37,6 +38,7 @@ ENDPOINTS = {
         "admin.group_create", "admin.group", "admin.group_edit", "admin.group_municipality_add",
         "admin.group_municipality_remove", "admin.group_member_add", "admin.group_member_edit")},
     **cases.ENDPOINTS,
+    **meetings.ENDPOINTS,
 }
 
 #: permission → roles that hold it (for endpoints that are not about one child)
@@ -47,6 +49,7 @@ ROLES_WITH = {
     "pupil.list": SCHOOL_STAFF | {Role.COORDINATOR},
     "pupil.create": {Role.SCHOOL_HEAD, Role.SOCIAL_PEDAGOGUE, Role.COORDINATOR},
     **cases.ROLES_WITH,
+    **meetings.ROLES_WITH,
 }
 
 #: relationship of a pupil to the actor → roles that may open / change that pupil
@@ -109,13 +112,19 @@ def world(app, factory):
                "link_id": group.municipalities[1].id, "semester_id": semester.id}
     ids.update(municipality_id=a.id, institution_id=places["school"].id, user_id=target.id,
                membership_id=target.membership_id)
-    return {"places": places, "pupils": pupils, "enrolments": enrolments, "ids": ids, "cases": case_world}
+    meetings_world = meetings.build_meetings_world(app, factory, places, (a, b))
+    return {"places": places, "pupils": pupils, "enrolments": enrolments, "ids": ids, "cases": case_world,
+            "meetings": meetings_world}
 
 
-def _urls(app, world, endpoint):
-    """(relationship, url) pairs for an endpoint: one per pupil relationship for pupil routes."""
+def _urls(app, world, endpoint, home):
+    """(relationship, url) pairs for an endpoint: one per pupil relationship for pupil routes (and per
+    relationship to the actor working at `home` for groups, sessions and actions)."""
     rule = next(r for r in app.url_map.iter_rules() if r.endpoint == endpoint)
-    if rule.arguments & cases.CASE_ARGUMENTS:
+    if meetings.handles(rule):
+        for relationship, url in meetings.iter_urls(world, rule, home):
+            yield relationship, url, rule
+    elif rule.arguments & cases.CASE_ARGUMENTS and not endpoint.startswith("admin."):
         for rel, ids in world["cases"].items():
             if rule.arguments <= set(ids):
                 yield ("case", rel), rule.build({k: ids[k] for k in rule.arguments})[1], rule
@@ -127,8 +136,10 @@ def _urls(app, world, endpoint):
         yield None, rule.build({k: world["ids"][k] for k in rule.arguments})[1], rule
 
 
-def _expected(endpoint: str, role: Role, relationship: str | None) -> bool:
+def _expected(endpoint: str, role: Role, relationship: str | tuple | None) -> bool:
     permission = ENDPOINTS[endpoint]
+    if isinstance(relationship, tuple) and endpoint in meetings.ENDPOINTS:
+        return meetings.expected(endpoint, permission, role, ROLE_HOME[role], relationship)
     if isinstance(relationship, tuple):
         rules = cases.ENDPOINT_RULES.get(endpoint) or cases.CASE_RULES[permission]
         return role in rules[relationship[1]]
@@ -150,13 +161,13 @@ def test_access_matrix(app, client, factory, world, role):
     cases.join_team(app, world["cases"]["on_team"]["case_id"], actor.id)
     wrong = []
     for endpoint in ENDPOINTS:
-        for relationship, url, rule in _urls(app, world, endpoint):
+        for relationship, url, rule in _urls(app, world, endpoint, ROLE_HOME[role]):
             allowed = _expected(endpoint, role, relationship)
             for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
                 factory.login(client, actor)
                 data = {"membership_id": actor.membership_id} if endpoint == "auth.switch_role" else {}
                 status = client.open(url, method=method, data=data).status_code
-                denied_status = 404 if relationship is not None else 403
+                denied_status = meetings.denied_status(endpoint, role, relationship)
                 ok = (status in (200, 302) if allowed else status == denied_status)
                 if not ok:
                     wrong.append(f"{method} {endpoint} [{relationship}] → {status}, "

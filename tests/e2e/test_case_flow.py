@@ -281,7 +281,7 @@ def _coordinator_accepts(page: Page, axe) -> None:
     axe.check(page)
     page.get_by_role("radio", name="Accept: the case goes onto a session's agenda").check()
     page.get_by_role("button", name="Save the decision").click()
-    expect(page.get_by_role("status")).to_contain_text("The referral was accepted.")
+    expect(page.get_by_role("status")).to_contain_text("The urgent referral was accepted")
     expect(page.get_by_role("main")).to_contain_text("Accepted by the coordinator")
     axe.check(page)
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from flask_babel import force_locale
 from sqlalchemy import select
 
 from caseflow.cases.models import Referral, ReferralStatus
@@ -151,7 +152,8 @@ def test_a_case_stands_on_one_open_agenda_of_a_group(app, client, factory, world
         try:
             add_request(actor=None, session=s2, request=request)
         except MeetingError as exc:
-            message = str(exc.message)
+            with force_locale("en"):
+                message = str(exc.message)
         else:
             raise AssertionError("the case went onto a second open agenda")
     assert message.startswith(f"The case already stands on the agenda of session {day.year}/3 on ")
@@ -181,3 +183,16 @@ def test_the_agenda_of_a_held_session_is_locked(app, client, factory, world):
     response = client.post(f"/meetings/sessions/{s}/agenda/policy", data={"title": "Vēl viens"}, follow_redirects=True)
     assert "The agenda can be changed only before the session is held." in text(response)
     assert count(app, AgendaItem) == 1
+
+
+def test_a_recorded_item_stays_on_the_agenda_and_its_session_cannot_be_cancelled(app, client, factory, world):
+    s = session(app, world.group, day=local_today())
+    i = item(app, s, case_id=world.case.id)
+    action(app, group_id=world.group, institution_id=world.social.id, case_id=world.case.id,
+           due_on=local_today() + timedelta(days=7), item_id=i)
+    factory.login(client, world.chair)
+    page = text(client.post(f"/meetings/sessions/{s}/agenda/{i}/remove", follow_redirects=True))
+    assert "The item has been recorded with the group's decision" in page
+    page = text(client.post(f"/meetings/sessions/{s}/cancel", data={"reason": "Slimība"}, follow_redirects=True))
+    assert "it took place and cannot be cancelled" in page
+    assert count(app, AgendaItem) == 1 and rows(app, GroupSession)[0].status == "planned"

@@ -123,7 +123,7 @@ def assign(*, actor: Actor, action: Action, assignee_id: int | None) -> None:
     if assignee_id is not None and assignee_id not in {u.id for u in assignable_users(action.institution_id)}:
         raise ActionError("assignee_id", _l("Choose a person who works at the action's institution."))
     if assignee_id == action.assignee_id:
-        raise ActionError("assignee_id", _l("The action is already assigned so."))
+        raise ActionError("assignee_id", _l("This person is already assigned to the action."))
     previous = action.assignee_id
     action.assignee_id = assignee_id
     _timeline(action, "action_assigned", actor)

@@ -81,6 +81,11 @@ def accept_referral(*, actor: Actor, referral: Referral, reason: str | None = No
     db.session.flush()
     audit.record("referral.accept", object_type="Referral", object_id=referral.id,
                  pupil_id=referral.case.pupil_id, detail={"case_id": referral.case_id})
+    if referral.urgent:
+        # "urgent cases get a session at once": the chair finds a proposal to confirm or move
+        from caseflow.meetings.services.requests import propose_for_urgent_referral
+
+        propose_for_urgent_referral(actor=actor, referral=referral)
 
 
 def return_referral(*, actor: Actor, referral: Referral, reason: str | None) -> None:

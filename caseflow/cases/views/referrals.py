@@ -88,7 +88,9 @@ def decide_referral(referral, referral_id: int):
         try:
             if form.decision.data == "accept":
                 services.accept_referral(actor=current_actor(), referral=referral, reason=form.reason.data)
-                message = _("The referral was accepted. It goes onto a session's agenda.")
+                message = (_("The urgent referral was accepted and an extraordinary session is proposed with "
+                             "the case on its agenda: confirm or move it.") if referral.urgent
+                           else _("The referral was accepted. It goes onto a session's agenda."))
             else:
                 services.return_referral(actor=current_actor(), referral=referral, reason=form.reason.data)
                 message = _("The referral was returned to the school.")

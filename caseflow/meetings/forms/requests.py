@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_pgettext
 from wtforms import BooleanField, SelectField, StringField, TextAreaField
 from wtforms.validators import InputRequired, Optional
 
@@ -21,7 +22,7 @@ REQUESTER_LABELS = {
 STATUS_LABELS = {
     RequestStatus.OPEN: _l("Waiting for the chair"),
     RequestStatus.SCHEDULED: _l("On a session's agenda"),
-    RequestStatus.DECLINED: _l("Declined"),
+    RequestStatus.DECLINED: lazy_pgettext("a request", "Declined"),
 }
 
 

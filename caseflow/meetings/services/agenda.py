@@ -24,6 +24,7 @@ from caseflow.meetings.services.common import (
     MeetingError,
     already_on_agenda_message,
     clean_text,
+    has_record,
     open_agenda_holding,
 )
 
@@ -125,6 +126,9 @@ def remove_item(*, actor: Actor, session: GroupSession, item: AgendaItem) -> Non
     _editable(session, "item")
     if item.session_id != session.id:
         raise MeetingError("item", _l("The item is not on this session's agenda."))
+    if has_record([item.id]):
+        raise MeetingError("item", _l("The item has been recorded with the group's decision; it stays on the "
+                                      "agenda and in the minutes."))
     if item.request_id is not None:
         request = db.session.get(SessionRequest, item.request_id)
         request.status, request.decided_at, request.decided_by_id = RequestStatus.OPEN, None, None

@@ -7,8 +7,9 @@ from zoneinfo import ZoneInfo
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, select
+from sqlalchemy import exists, func, or_, select
 
+from caseflow.cases.services.opening import MAX_TEXT as CASE_MAX_TEXT
 from caseflow.db import local_today
 from caseflow.extensions import db
 from caseflow.meetings.models import (
@@ -18,8 +19,8 @@ from caseflow.meetings.models import (
     SessionStatus,
 )
 
-#: the longest free text a form takes (reasons); titles and places have their column's length
-MAX_TEXT = 4000
+#: the longest free text a form takes (the same as a case's texts); titles and places: their column's length
+MAX_TEXT = CASE_MAX_TEXT
 
 
 class MeetingError(ValueError):
@@ -41,6 +42,19 @@ def clean_text(field: str, value: str | None, *, limit: int = MAX_TEXT, required
     if len(value) > limit:
         raise MeetingError(field, _l("Write at most %(max)d characters.", max=limit))
     return value
+
+
+def has_record(item_ids) -> bool:
+    """True if any of the agenda items was recorded or has agreed actions (the session took place)."""
+    from caseflow.actions.models import Action
+    from caseflow.meetings.models import AgendaItem
+
+    ids = list(item_ids)
+    if not ids:
+        return False
+    recorded = select(AgendaItem.id).where(AgendaItem.id.in_(ids), AgendaItem.recorded_at.is_not(None))
+    with_actions = select(Action.id).where(Action.item_id.in_(ids))
+    return bool(db.session.scalar(select(or_(exists(recorded), exists(with_actions)))))
 
 
 def zone() -> ZoneInfo:

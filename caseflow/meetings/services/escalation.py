@@ -19,16 +19,15 @@ from caseflow.meetings.models import (
     RequestStatus,
     SessionRequest,
 )
+from caseflow.meetings.services.common import MeetingError
 
 
 def check(item: AgendaItem) -> None:
     """Refuse escalation of a policy item, or from a group that escalates to no other group."""
-    from caseflow.meetings.services.recording import RecordError
-
     if item.kind != ItemKind.CASE or item.case_id is None:
-        raise RecordError("outcome", _l("Only a case can be escalated; a policy item cannot."))
+        raise MeetingError("outcome", _l("Only a case can be escalated; a policy item cannot."))
     if item.session.group.escalates_to_id is None:
-        raise RecordError("outcome", _l("This group has no group to escalate to. Choose another outcome, or ask "
+        raise MeetingError("outcome", _l("This group has no group to escalate to. Choose another outcome, or ask "
                                         "the administrator to name the group cases escalate to."))
 
 

@@ -11,7 +11,8 @@ from caseflow.crypto import seal
 from caseflow.db import utcnow
 from caseflow.extensions import db
 from caseflow.meetings.models import GroupSession, Minutes, MinutesAddendum, SessionStatus
-from caseflow.meetings.services.recording import RecordError, check_recordable, clean_text
+from caseflow.meetings.services.common import MeetingError, clean_text
+from caseflow.meetings.services.recording import check_recordable
 
 
 def minutes_of(session: GroupSession) -> Minutes | None:
@@ -49,11 +50,11 @@ def approve(*, actor: Actor, session: GroupSession) -> Minutes:
     """Approve the minutes of a held session: the session and its record are locked from now on."""
     existing = minutes_of(session)
     if session.status == SessionStatus.APPROVED or (existing is not None and existing.approved_at is not None):
-        raise RecordError("approve", _l("These minutes are already approved. Correct them with an addendum."))
+        raise MeetingError("approve", _l("These minutes are already approved. Correct them with an addendum."))
     if session.status == SessionStatus.CANCELLED:
-        raise RecordError("approve", _l("This session was cancelled: it has no minutes to approve."))
+        raise MeetingError("approve", _l("This session was cancelled: it has no minutes to approve."))
     if session.status != SessionStatus.HELD:
-        raise RecordError("approve", _l("Mark the session as held (attendance recorded for every seat) before "
+        raise MeetingError("approve", _l("Mark the session as held (attendance recorded for every seat) before "
                                         "approving its minutes."))
     minutes = _minutes_for_writing(session)
     minutes.approved_at, minutes.approved_by_id = utcnow(), actor.user_id
@@ -69,7 +70,7 @@ def add_addendum(*, actor: Actor, session: GroupSession, text: str | None) -> Mi
     """Correct approved minutes: an addendum shown below them (the approved text never changes)."""
     minutes = minutes_of(session)
     if minutes is None or minutes.approved_at is None:
-        raise RecordError("text", _l("The minutes are still a draft: edit them instead of adding an addendum."))
+        raise MeetingError("text", _l("The minutes are still a draft: edit them instead of adding an addendum."))
     value = clean_text("text", text, required_message=_l("Write the correction."))
     addendum = MinutesAddendum(minutes_id=minutes.id, added_at=utcnow(), added_by_id=actor.user_id)
     db.session.add(addendum)

@@ -12,7 +12,6 @@ from caseflow.access import Actor
 from caseflow.actions.models import Action, ActionStatus
 from caseflow.audit import services as audit
 from caseflow.cases.events import record_event
-from caseflow.cases.services.opening import MAX_TEXT
 from caseflow.crypto import seal
 from caseflow.db import utcnow
 from caseflow.extensions import db
@@ -29,6 +28,7 @@ from caseflow.meetings.models import (
 )
 from caseflow.meetings.selectors import recording as selectors
 from caseflow.meetings.services import escalation
+from caseflow.meetings.services.common import MeetingError, clean_text
 from caseflow.people.settings import get_setting
 
 #: presences the chair records (an attendee still "invited" has not been recorded)
@@ -38,37 +38,17 @@ ADDABLE_KINDS = (AttendeeKind.ADVISORY, AttendeeKind.PUPIL, AttendeeKind.PARENT,
                  AttendeeKind.OTHER)
 
 
-class RecordError(ValueError):
-    """A step was refused; `field` names the form field the message belongs next to."""
-
-    def __init__(self, field: str, message):
-        super().__init__(str(message))
-        self.field = field
-        self.message = message
-
-
-def clean_text(field: str, value: str | None, *, required_message=None, limit: int = MAX_TEXT) -> str | None:
-    value = (value or "").strip()
-    if not value:
-        if required_message is not None:
-            raise RecordError(field, required_message)
-        return None
-    if len(value) > limit:
-        raise RecordError(field, _l("The text is too long."))
-    return value
-
-
 def check_recordable(session: GroupSession, field: str = "session") -> None:
     """Refuse changes to the record of a cancelled, approved, proposed or not yet begun session."""
     if session.status == SessionStatus.CANCELLED:
-        raise RecordError(field, _l("This session was cancelled: nothing can be recorded on it."))
+        raise MeetingError(field, _l("This session was cancelled: nothing can be recorded on it."))
     if session.status == SessionStatus.APPROVED:
-        raise RecordError(field, _l("The minutes of this session are approved and locked. Add an addendum "
+        raise MeetingError(field, _l("The minutes of this session are approved and locked. Add an addendum "
                                     "to correct them."))
     if session.status not in (SessionStatus.PLANNED, SessionStatus.HELD):
-        raise RecordError(field, _l("This session is only proposed: schedule it before recording it."))
+        raise MeetingError(field, _l("This session is only proposed: schedule it before recording it."))
     if not selectors.has_begun(session):
-        raise RecordError(field, _l("The session takes place on %(day)s: record it on or after that day.",
+        raise MeetingError(field, _l("The session takes place on %(day)s: record it on or after that day.",
                                     day=selectors.session_day(session).strftime("%d.%m.%Y.")))
 
 
@@ -81,9 +61,9 @@ def record_attendance(*, actor: Actor, session: GroupSession, marks: dict[str, t
     lines = {line.key: line for line in selectors.attendance_lines(session)}
     for key, (presence, _heard) in marks.items():
         if key not in lines:
-            raise RecordError("session", _l("The attendance sheet changed meanwhile. Reload the page."))
+            raise MeetingError("session", _l("The attendance sheet changed meanwhile. Reload the page."))
         if presence and presence not in RECORDED_PRESENCES:
-            raise RecordError(f"presence_{key}", _l("Choose present, absent or excused."))
+            raise MeetingError(f"presence_{key}", _l("Choose present, absent or excused."))
     changed = []
     for key, (presence, heard) in marks.items():
         line = lines[key]
@@ -108,7 +88,7 @@ def add_attendee(*, actor: Actor, session: GroupSession, name: str, kind: str, h
     check_recordable(session)
     name = clean_text("name", name, required_message=_l("Write the person's name."), limit=200)
     if kind not in ADDABLE_KINDS:
-        raise RecordError("kind", _l("Choose who the person is."))
+        raise MeetingError("kind", _l("Choose who the person is."))
     row = Attendance(session_id=session.id, kind=kind, name=name, presence=Presence.PRESENT,
                      heard=bool(heard) and kind in selectors.HEARD_KINDS)
     db.session.add(row)
@@ -122,11 +102,11 @@ def mark_held(*, actor: Actor, session: GroupSession) -> None:
     """Mark a planned session as held, once attendance is recorded for every seat."""
     check_recordable(session)
     if session.status == SessionStatus.HELD:
-        raise RecordError("session", _l("The session is already marked as held."))
+        raise MeetingError("session", _l("The session is already marked as held."))
     missing = [line for line in selectors.attendance_lines(session)
                if line.kind in (AttendeeKind.MEMBER, AttendeeKind.ADVISORY) and line.presence == Presence.INVITED]
     if missing:
-        raise RecordError("session", _l("Record attendance for every seat first: %(names)s.",
+        raise MeetingError("session", _l("Record attendance for every seat first: %(names)s.",
                                         names=", ".join(line.label for line in missing)))
     session.status = SessionStatus.HELD
     db.session.flush()
@@ -151,36 +131,36 @@ class MeasureInput:
 def _check_measure(m: MeasureInput, *, day: date, allowed: set[int]) -> str:
     text = clean_text(f"{m.prefix}text", m.text, required_message=_l("Write what is to be done."))
     if m.institution_id is None:
-        raise RecordError(f"{m.prefix}institution_id", _l("Choose the institution that carries out the measure."))
+        raise MeetingError(f"{m.prefix}institution_id", _l("Choose the institution that carries out the measure."))
     if m.institution_id not in allowed:
-        raise RecordError(f"{m.prefix}institution_id", _l("Choose an institution of the group or of its "
+        raise MeetingError(f"{m.prefix}institution_id", _l("Choose an institution of the group or of its "
                                                           "municipality."))
     if m.assignee_id is not None and not selectors.works_at(m.assignee_id, m.institution_id):
-        raise RecordError(f"{m.prefix}assignee_id", _l("The person must work at the chosen institution."))
+        raise MeetingError(f"{m.prefix}assignee_id", _l("The person must work at the chosen institution."))
     if m.due_on is None:
-        raise RecordError(f"{m.prefix}due_on", _l("Enter the deadline."))
+        raise MeetingError(f"{m.prefix}due_on", _l("Enter the deadline."))
     if m.due_on < day:
-        raise RecordError(f"{m.prefix}due_on", _l("The deadline cannot be before the session (%(day)s).",
+        raise MeetingError(f"{m.prefix}due_on", _l("The deadline cannot be before the session (%(day)s).",
                                                   day=day.strftime("%d.%m.%Y.")))
     if m.evaluate_on is not None and m.evaluate_on < m.due_on:
-        raise RecordError(f"{m.prefix}evaluate_on", _l("The evaluation cannot be before the deadline."))
+        raise MeetingError(f"{m.prefix}evaluate_on", _l("The evaluation cannot be before the deadline."))
     if m.supervisor_institution_id is not None and m.supervisor_institution_id not in allowed:
-        raise RecordError(f"{m.prefix}supervisor_institution_id", _l("Choose a supervising institution of the "
+        raise MeetingError(f"{m.prefix}supervisor_institution_id", _l("Choose a supervising institution of the "
                                                                      "group or of its municipality."))
     return text
 
 
 def _check_outcome(item: AgendaItem, outcome: str | None, next_evaluation_on: date | None, day: date) -> None:
     if outcome not in set(ItemOutcome):
-        raise RecordError("outcome", _l("Choose the outcome of the item."))
+        raise MeetingError("outcome", _l("Choose the outcome of the item."))
     if outcome == ItemOutcome.ESCALATE:
         escalation.check(item)
     if next_evaluation_on is not None and next_evaluation_on <= day:
-        raise RecordError("next_evaluation_on", _l("The next evaluation must be after the session (%(day)s).",
+        raise MeetingError("next_evaluation_on", _l("The next evaluation must be after the session (%(day)s).",
                                                    day=day.strftime("%d.%m.%Y.")))
     if (next_evaluation_on is None and item.kind == ItemKind.CASE
             and outcome not in selectors.NO_EVALUATION_OUTCOMES):
-        raise RecordError("next_evaluation_on", _l("Enter when the group evaluates the result next (not needed "
+        raise MeetingError("next_evaluation_on", _l("Enter when the group evaluates the result next (not needed "
                                                    "when the item is escalated, carried over or closing is "
                                                    "recommended)."))
 
@@ -198,7 +178,7 @@ def record_item(*, actor: Actor, session: GroupSession, item: AgendaItem, report
     report_texts = {}
     for institution_id, text in reports.items():
         if institution_id not in known:
-            raise RecordError("session", _l("The list of institutions changed meanwhile. Reload the page."))
+            raise MeetingError("session", _l("The list of institutions changed meanwhile. Reload the page."))
         report_texts[institution_id] = clean_text(f"report_{institution_id}", text)
     allowed = {i.id for i in selectors.measure_institutions(session.group)}
     texts = [_check_measure(m, day=day, allowed=allowed) for m in measures]

@@ -15,6 +15,7 @@ from caseflow.crypto import seal
 from caseflow.db import utcnow
 from caseflow.extensions import db
 from caseflow.meetings.models import (
+    GroupSession,
     ItemReason,
     RequesterKind,
     RequestStatus,
@@ -113,3 +114,20 @@ def decline_request(*, actor: Actor, request: SessionRequest, reason: str | None
     audit.record("session_request.decline", object_type="SessionRequest", object_id=request.id,
                  pupil_id=request.case.pupil_id, detail={"case_id": request.case_id, "fields": ["decline_reason"]})
 
+
+
+def propose_for_urgent_referral(*, actor: Actor, referral) -> GroupSession | None:
+    """An accepted urgent referral proposes an extraordinary session of its group at once, with the
+    case on its agenda (None when the case already stands on an open agenda or no slot is free)."""
+    if not referral.urgent or open_agenda_holding(referral.group_id, referral.case_id) is not None:
+        return None
+    try:
+        starts_at, ends_at = _urgent_slot(referral.group_id)
+    except MeetingError:
+        return None
+    session = create_session(actor=actor, group=referral.group, starts_at=starts_at, ends_at=ends_at, place=None,
+                             video_link=None, kind=SessionKind.EXTRAORDINARY, status=SessionStatus.PROPOSED)
+    place_case(actor=actor, session=session, position=0, proposal=Proposal(
+        key=f"referral-{referral.id}", reason=ItemReason.REFERRAL, case=referral.case, referral_id=referral.id,
+        urgent=True))
+    return session

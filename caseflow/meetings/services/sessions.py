@@ -25,6 +25,7 @@ from caseflow.meetings.services import invitations
 from caseflow.meetings.services.common import (
     MeetingError,
     clean_text,
+    has_record,
     local_moment,
     next_number,
     overlapping,
@@ -134,6 +135,9 @@ def cancel_session(*, actor: Actor, session: GroupSession, reason: str | None) -
     """Cancel the session with a reason: invitees get a cancellation; its agenda is released."""
     if session.status not in OPEN_SESSION_STATUSES:
         raise MeetingError("reason", _l("Only a session that is still to be held can be cancelled."))
+    if has_record(i.id for i in session.items):
+        raise MeetingError("reason", _l("Items of this session have been recorded: it took place and cannot be "
+                                        "cancelled. Mark it as held instead."))
     text = clean_text("reason", reason, limit=500, required_message=_l("Write why the session is cancelled."))
     session.status, session.cancelled_at, session.cancel_reason = SessionStatus.CANCELLED, utcnow(), text
     session.sequence += 1

@@ -22,7 +22,7 @@ from caseflow.meetings.selectors.recording import (
     session_day,
 )
 from caseflow.meetings.services import minutes as services
-from caseflow.meetings.services.recording import RecordError
+from caseflow.meetings.services.common import MeetingError
 from caseflow.meetings.views import bp
 from caseflow.people.models import Institution
 
@@ -75,7 +75,7 @@ def minutes_text(session, session_id: int):
     if form.validate_on_submit():
         try:
             services.save_text(actor=current_actor(), session=session, text=form.text.data)
-        except RecordError as exc:
+        except MeetingError as exc:
             return _render(session, text_form=form, refusal=str(exc.message))
         except IntegrityError:
             return lost_race(_("The minutes were started at the same moment elsewhere; save your text again."),
@@ -95,7 +95,7 @@ def minutes_approve(session, session_id: int):
         return _render(session, refusal=_("The form has expired. Reload the page and send it again."))
     try:
         services.approve(actor=current_actor(), session=session)
-    except RecordError as exc:
+    except MeetingError as exc:
         return _render(session, refusal=str(exc.message))
     except IntegrityError:
         return lost_race(_("The minutes were approved at the same moment elsewhere."), _minutes_url(session))
@@ -111,7 +111,7 @@ def minutes_addendum(session, session_id: int):
     if form.validate_on_submit():
         try:
             services.add_addendum(actor=current_actor(), session=session, text=form.text.data)
-        except RecordError as exc:
+        except MeetingError as exc:
             return _render(session, addendum_form=form, refusal=str(exc.message))
         else:
             flash(_("The addendum was added."), "success")

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 
 from caseflow.access import Permission, current_actor, requires
 from caseflow.audit import services as audit
@@ -16,12 +17,12 @@ def _refusal(session) -> str | None:
     """Why the session's record cannot be changed now, or None."""
     try:
         services.check_recordable(session)
-    except services.RecordError as exc:
+    except services.MeetingError as exc:
         return str(exc.message)
     return None
 
 
-def _attach(form, exc: services.RecordError) -> str | None:
+def _attach(form, exc: services.MeetingError) -> str | None:
     """Show a service's refusal next to its field; return it when no field of the form fits."""
     target = forms.find_field(form, exc.field)
     if target is None:
@@ -65,7 +66,7 @@ def record_attendance(session, session_id: int):
         try:
             services.record_attendance(actor=current_actor(), session=session,
                                        marks=forms.attendance_marks(form, lines))
-        except services.RecordError as exc:
+        except services.MeetingError as exc:
             refusal = _attach(form, exc)
         else:
             flash(_("Attendance was saved."), "success")
@@ -83,7 +84,7 @@ def record_add_attendee(session, session_id: int):
         try:
             services.add_attendee(actor=current_actor(), session=session, name=add_form.name.data,
                                   kind=add_form.kind.data, heard=add_form.heard.data)
-        except services.RecordError as exc:
+        except services.MeetingError as exc:
             refusal = _attach(add_form, exc)
         else:
             flash(_("The person was added to the attendance."), "success")
@@ -98,7 +99,7 @@ def record_held(session, session_id: int):
     """Mark the session as held (attendance must be recorded for every seat)."""
     try:
         services.mark_held(actor=current_actor(), session=session)
-    except services.RecordError as exc:
+    except services.MeetingError as exc:
         flash(str(exc.message), "error")
     else:
         flash(_("The session is marked as held. Check the minutes and approve them."), "success")
@@ -144,10 +145,11 @@ def record_item(session, session_id: int, item_id: int):
                 actor=current_actor(), session=session, item=item, reports=forms.item_reports(form, institutions),
                 discussion=form.discussion.data, outcome=form.outcome.data,
                 next_evaluation_on=form.next_evaluation_on.data, measures=forms.item_measures(form))
-        except services.RecordError as exc:
+        except services.MeetingError as exc:
             refusal = _attach(form, exc)
         else:
-            flash(_("The item was recorded with %(count)d new measure(s).", count=len(actions)), "success")
+            flash(ngettext("The item was recorded with %(num)d new measure.", "The item was recorded with %(num)d new measures.",
+                           len(actions)), "success")
             if item.outcome == "escalate":
                 flash(_("The case was sent to %(group)s as a request to be heard.",
                         group=session.group.escalates_to.name), "info")
