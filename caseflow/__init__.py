@@ -73,12 +73,17 @@ def _register(app: Flask) -> None:
     from caseflow.core.views import bp as core_bp
     from caseflow.crypto.cli import keys_cli
     from caseflow.demo.cli import demo_cli
+    from caseflow.emergency.views import bp as emergency_bp
+    from caseflow.inforequests.views import bp as inforequests_bp
     from caseflow.meetings.views import bp as meetings_bp
     from caseflow.notify.cli import worker_command
     from caseflow.people.admin.views import bp as admin_bp
     from caseflow.people.auth.views import bp as auth_bp
     from caseflow.plans.views import bp as plans_bp
     from caseflow.pupils.views import bp as pupils_bp
+    from caseflow.records.cli import records_cli
+    from caseflow.records.views import bp as records_bp
+    from caseflow.sharing.views import bp as sharing_bp
 
     guard.install(app)
     transactions.install(app)
@@ -86,7 +91,7 @@ def _register(app: Flask) -> None:
     errors.install(app)
     install_templating(app)
     for bp in (core_bp, auth_bp, admin_bp, pupils_bp, audit_bp, cases_bp, concerns_bp, plans_bp,
-               meetings_bp, actions_bp):
+               meetings_bp, actions_bp, sharing_bp, records_bp, emergency_bp, inforequests_bp):
         app.register_blueprint(bp)
-    for command in (audit_cli, keys_cli, demo_cli, worker_command, db_cli):
+    for command in (audit_cli, keys_cli, demo_cli, worker_command, db_cli, records_cli):
         app.cli.add_command(command)

@@ -14,6 +14,8 @@ from caseflow.cases.models import (  # noqa: F401
 from caseflow.cases.taxonomy import ListEntry, RiskGroup, RiskItem  # noqa: F401
 from caseflow.concerns.models import Concern  # noqa: F401
 from caseflow.crypto.models import DataKey  # noqa: F401
+from caseflow.emergency.models import AccessAlert, EmergencyGrant  # noqa: F401
+from caseflow.inforequests.models import InfoRequest  # noqa: F401
 from caseflow.meetings.models import (  # noqa: F401
     AgendaItem,
     Attendance,
@@ -32,3 +34,5 @@ from caseflow.people.calendar import Semester  # noqa: F401
 from caseflow.people.models import Institution, Membership, Municipality, MunicipalSetting, User  # noqa: F401
 from caseflow.plans.models import DeliveredHours, PlanMeasure, SupportPlan  # noqa: F401
 from caseflow.pupils.models import Enrolment, Pupil  # noqa: F401
+from caseflow.records.models import LegalHold, RetentionRecord, RetentionRun  # noqa: F401
+from caseflow.sharing.models import CaseParticipant  # noqa: F401

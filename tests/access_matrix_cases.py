@@ -30,6 +30,8 @@ ENDPOINTS = {
     "plans.edit": "plan.edit", "plans.evaluate": "plan.edit", "plans.continue_next": "plan.edit",
     "plans.measure_add": "plan.edit", "plans.measure_edit": "plan.edit",
     "plans.measure_remove": "plan.edit", "plans.hours": "hours.log", "plans.hours_remove": "hours.log",
+    "sharing.manage": "case.share", "sharing.add": "case.share", "sharing.share": "case.share",
+    "sharing.end": "case.share",
 }
 
 ROLES_WITH = {
@@ -39,6 +41,7 @@ ROLES_WITH = {
     "concern.report": OWNERS | {Role.SUPPORT_SPECIALIST, Role.TEACHER, Role.SOCIAL_WORKER,
                                 Role.ORPHANS_COURT, Role.MUNICIPAL_POLICE, Role.STATE_POLICE},
     "hours.log": OWNERS | {Role.SUPPORT_SPECIALIST, Role.TEACHER},
+    "case.share": {Role.COORDINATOR},
 }
 
 #: relationship of a case (and everything on it) to the actor → roles that may use the permission
@@ -49,7 +52,12 @@ PARTICIPANTS = {Role.SOCIAL_WORKER, Role.ORPHANS_COURT, Role.MUNICIPAL_POLICE, R
 _CHANGE = {"own_school": OWNERS, "on_team": OWNERS, "referred_here": set(), "other_school": set(),
            "other_municipality": set()}
 CASE_RULES = {
-    "case.view": {**_SEE, "on_team": SEEING | PARTICIPANTS}, "note.add": _SEE, "plan.view": _SEE,
+    "case.view": {**_SEE, "on_team": SEEING | PARTICIPANTS},
+    # the social service and the orphans' court write notes on cases they take part in (police do not)
+    "note.add": {**_SEE, "on_team": SEEING | {Role.SOCIAL_WORKER, Role.ORPHANS_COURT}}, "plan.view": _SEE,
+    # the coordinator adds institutions to, and shares, the cases it has in sight
+    "case.share": {"own_school": set(), "on_team": {Role.COORDINATOR}, "referred_here": {Role.COORDINATOR},
+                   "other_school": set(), "other_municipality": set()},
     "case.edit": _CHANGE, "case.refer": _CHANGE, "case.close": _CHANGE, "plan.edit": _CHANGE,
     "hours.log": _CHANGE,  # the measure's deliverer is someone else here (tests/plans cover them)
     "referral.decide": {"referred_here": {Role.COORDINATOR}, "other_municipality": set()},
@@ -58,7 +66,10 @@ CASE_RULES = {
 }
 #: endpoints whose rule is narrower than their permission's: an hours entry is removed only by
 #: the person who logged it (the teacher who delivers the measure here, never the actor)
-ENDPOINT_RULES = {"plans.hours_remove": {rel: set() for rel in _CHANGE}}
+ENDPOINT_RULES = {"plans.hours_remove": {rel: set() for rel in _CHANGE},
+                  # the orphans' court and the coordinator ask for information on a case in sight
+                  "inforequests.ask": {rel: roles & {Role.ORPHANS_COURT, Role.COORDINATOR}
+                                       for rel, roles in CASE_RULES["case.view"].items()}}
 #: for pupil routes (open a case, a plan without a case): the pupil's relationship
 PUPIL_RULES = {
     "case.open": {"own_school": OWNERS, "other_school_same_municipality": set(),
@@ -68,7 +79,7 @@ PUPIL_RULES["plan.edit"] = PUPIL_RULES["case.open"]
 
 #: URL arguments that pick an object of the case world
 CASE_ARGUMENTS = {"case_id", "note_id", "party_id", "member_id", "plan_id", "measure_id", "entry_id",
-                  "referral_id", "concern_id"}
+                  "referral_id", "concern_id", "participant_id"}
 
 
 def build_case_world(app, factory, places, municipalities, pupils_by_place) -> dict[str, dict]:
@@ -78,6 +89,7 @@ def build_case_world(app, factory, places, municipalities, pupils_by_place) -> d
     from caseflow.concerns.models import Concern
     from caseflow.meetings.models import CooperationGroup
     from caseflow.plans.models import DeliveredHours, PlanMeasure, SupportPlan
+    from caseflow.sharing.models import CaseParticipant
 
     a, b = municipalities
     for m in (a, b):
@@ -85,6 +97,8 @@ def build_case_world(app, factory, places, municipalities, pupils_by_place) -> d
     staff = {key: factory.user("social_pedagogue", places[key].id) for key in ("school", "school2", "school_b")}
     teachers = {key: factory.user("teacher", places[key].id) for key in staff}
     colleague = factory.user("support_specialist", places["school"].id)
+    # an added participant of each case: a social service of the case's municipality (not the actor's)
+    social = {m.id: factory.institution(m.id, kind="social_service").id for m in (a, b)}
     where = {"own_school": "school", "on_team": "school", "referred_here": "school2",
              "other_school": "school2", "other_municipality": "school_b"}
     world: dict[str, dict] = {}
@@ -109,7 +123,9 @@ def build_case_world(app, factory, places, municipalities, pupils_by_place) -> d
             plan = SupportPlan(municipality_id=school.municipality_id, school_id=school.id,
                                pupil_id=pupil.id, case_id=case.id, starts_on=date(2026, 9, 1),
                                ends_on=date(2026, 12, 22), created_by_id=sp.id)
-            db.session.add_all([note, party, member, plan])
+            participant = CaseParticipant(case_id=case.id, institution_id=social[school.municipality_id],
+                                          why="added_by_coordinator", added_by_id=sp.id)
+            db.session.add_all([note, party, member, plan, participant])
             db.session.flush()
             note.root_id = note.id
             measure = PlanMeasure(plan_id=plan.id, type_id=measure_type, deliverer_id=teachers[key].id,
@@ -120,7 +136,7 @@ def build_case_world(app, factory, places, municipalities, pupils_by_place) -> d
                                    logged_by_id=teachers[key].id)
             db.session.add(entry)
             ids = {"case_id": case.id, "note_id": note.id, "party_id": party.id, "member_id": member.id,
-                   "plan_id": plan.id, "measure_id": measure.id}
+                   "plan_id": plan.id, "measure_id": measure.id, "participant_id": participant.id}
             db.session.flush()
             ids["entry_id"] = entry.id
             if rel in ("referred_here", "other_municipality"):

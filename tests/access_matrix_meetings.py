@@ -83,7 +83,7 @@ ENDPOINT_RULES = {
     "meetings.remove_item": {"own_group": {Role.COORDINATOR}, "other_municipality": set()},
 }
 #: endpoints that refuse a role without the permission with 403 before they load their object
-ROLE_CHECK_FIRST = {"meetings.minutes_extract"}
+ROLE_CHECK_FIRST = {"meetings.minutes_extract", "records.subject", "records.subject_json", "records.subject_pdf"}
 
 #: ask for a hearing of a case (the case relationships of access_matrix_cases, and "group_case": the
 #: case of `school` on own_group's agenda, where every institution of the world holds an action): the
@@ -132,13 +132,6 @@ def expected(endpoint: str, permission: str, role: Role, home: str, relationship
     if kind == "case":
         return role in CASE_RULES[permission][rel]
     return role in (ENDPOINT_RULES.get(endpoint) or GROUP_RULES[permission])[rel]
-
-
-def denied_status(endpoint: str, role: Role, relationship) -> int:
-    """The status of a refusal: 404 on an object (it is not there for the actor), 403 for a role."""
-    if relationship is None or (endpoint in ROLE_CHECK_FIRST and role not in ROLES_WITH[ENDPOINTS[endpoint]]):
-        return 403
-    return 404
 
 
 #: URL arguments that pick an object of the meetings world (group_id only in the meetings blueprint:

@@ -6,7 +6,7 @@ and which pupils each role's institution is responsible for. A new endpoint fail
 """
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 
@@ -39,6 +39,15 @@ ENDPOINTS = {
         "admin.group_municipality_remove", "admin.group_member_add", "admin.group_member_edit")},
     **cases.ENDPOINTS,
     **meetings.ENDPOINTS,
+    "records.subject_access": "records.subject_access", "records.subject": "records.subject_access",
+    "records.subject_json": "records.subject_access", "records.subject_pdf": "records.subject_access",
+    "emergency.request_access": "emergency.access", "emergency.queue": "emergency.review",
+    "emergency.reviewed": "emergency.review", "emergency.review": "emergency.review",
+    "emergency.alerts": "alert.view", "emergency.review_alert": "alert.view",
+    "records.holds": "records.legal_hold", "records.hold_new": "records.legal_hold",
+    "records.hold_release": "records.legal_hold", "records.runs": "records.retention",
+    "inforequests.ask": "info.request", "inforequests.asked": "info.request",
+    "inforequests.queue": "info.answer", "inforequests.view": "info.answer", "inforequests.answer": "info.answer",
 }
 
 #: permission → roles that hold it (for endpoints that are not about one child)
@@ -50,6 +59,18 @@ ROLES_WITH = {
     "pupil.create": {Role.SCHOOL_HEAD, Role.SOCIAL_PEDAGOGUE, Role.COORDINATOR},
     **cases.ROLES_WITH,
     **meetings.ROLES_WITH,
+    "records.subject_access": {Role.DPO}, "records.legal_hold": {Role.DPO}, "records.retention": {Role.DPO},
+    "emergency.access": {Role.ORPHANS_COURT, Role.MUNICIPAL_POLICE, Role.STATE_POLICE},
+    "emergency.review": {Role.DPO}, "alert.view": {Role.DPO},
+    "info.request": {Role.ORPHANS_COURT, Role.COORDINATOR},
+    "info.answer": {Role.SCHOOL_HEAD, Role.SOCIAL_PEDAGOGUE, Role.SOCIAL_WORKER, Role.ORPHANS_COURT,
+                    Role.MUNICIPAL_POLICE, Role.STATE_POLICE, Role.COORDINATOR},
+}
+#: the world's information request, asked by `court` and addressed to `school`: who reads and answers it
+#: (others holding info.answer get 404, roles without it 403)
+INFO_REQUEST_ROLES = {
+    "inforequests.view": {Role.SCHOOL_HEAD, Role.SOCIAL_PEDAGOGUE, Role.ORPHANS_COURT},
+    "inforequests.answer": {Role.SCHOOL_HEAD, Role.SOCIAL_PEDAGOGUE},
 }
 
 #: relationship of a pupil to the actor → roles that may open / change that pupil
@@ -60,7 +81,9 @@ PUPIL_VIEW = {
     "other_municipality": set(),
 }
 PUPIL_EDIT = {rel: roles - {Role.SUPPORT_SPECIALIST} for rel, roles in PUPIL_VIEW.items()}
-OBJECT_RULES = {"pupil.view": PUPIL_VIEW, "pupil.edit": PUPIL_EDIT, **cases.PUPIL_RULES}
+OBJECT_RULES = {"pupil.view": PUPIL_VIEW, "pupil.edit": PUPIL_EDIT, **cases.PUPIL_RULES,
+                # the data-protection officer answers a subject-access request for any pupil
+                "records.subject_access": {rel: {Role.DPO} for rel in PUPIL_VIEW}}
 
 #: where each role's membership sits in the world below
 ROLE_HOME = {
@@ -112,6 +135,31 @@ def world(app, factory):
                "link_id": group.municipalities[1].id, "semester_id": semester.id}
     ids.update(municipality_id=a.id, institution_id=places["school"].id, user_id=target.id,
                membership_id=target.membership_id)
+    with app.app_context():
+        from caseflow.db import local_today, utcnow
+        from caseflow.emergency.models import AccessAlert, EmergencyGrant
+        from caseflow.inforequests.models import InfoRequest
+        from caseflow.records.models import LegalHold
+
+        hold = LegalHold(case_id=case_world["own_school"]["case_id"], reason="Tiesvedība", placed_by_id=target.id)
+        db.session.add(hold)
+        db.session.commit()
+        ids["hold_id"] = hold.id
+        then = utcnow() - timedelta(hours=2)
+        grant = EmergencyGrant(user_id=target.id, institution_id=places["court"].id,
+                               case_id=case_world["own_school"]["case_id"], reason="other", granted_at=then,
+                               expires_at=then + timedelta(minutes=60))
+        alert = AccessAlert(user_id=target.id, window_start=then, window_end=then + timedelta(minutes=60),
+                            pupil_count=20)
+        db.session.add_all([grant, alert])
+        db.session.commit()
+        ids.update(grant_id=grant.id, alert_id=alert.id)
+        info = InfoRequest(municipality_id=a.id, case_id=case_world["own_school"]["case_id"],
+                           institution_id=places["school"].id, asker_institution_id=places["court"].id,
+                           asked_by_id=target.id, due_on=local_today() + timedelta(days=7))
+        db.session.add(info)
+        db.session.commit()
+        ids["info_request_id"] = info.id
     meetings_world = meetings.build_meetings_world(app, factory, places, (a, b))
     return {"places": places, "pupils": pupils, "enrolments": enrolments, "ids": ids, "cases": case_world,
             "meetings": meetings_world}
@@ -143,9 +191,21 @@ def _expected(endpoint: str, role: Role, relationship: str | tuple | None) -> bo
     if isinstance(relationship, tuple):
         rules = cases.ENDPOINT_RULES.get(endpoint) or cases.CASE_RULES[permission]
         return role in rules[relationship[1]]
+    if endpoint in INFO_REQUEST_ROLES:
+        return role in INFO_REQUEST_ROLES[endpoint]
     if relationship is not None:
         return role in OBJECT_RULES[permission][relationship]
     return role in ROLES_WITH[permission]
+
+
+def _denied_status(endpoint: str, role: Role, relationship) -> int:
+    """A refusal's status: 404 on an object (it is not there for the actor), 403 for a role."""
+    if endpoint in INFO_REQUEST_ROLES and role in ROLES_WITH["info.answer"]:
+        return 404
+    if relationship is None or (endpoint in meetings.ROLE_CHECK_FIRST
+                                and role not in ROLES_WITH[ENDPOINTS[endpoint]]):
+        return 403
+    return 404
 
 
 def test_matrix_covers_every_endpoint(app):
@@ -167,7 +227,7 @@ def test_access_matrix(app, client, factory, world, role):
                 factory.login(client, actor)
                 data = {"membership_id": actor.membership_id} if endpoint == "auth.switch_role" else {}
                 status = client.open(url, method=method, data=data).status_code
-                denied_status = meetings.denied_status(endpoint, role, relationship)
+                denied_status = _denied_status(endpoint, role, relationship)
                 ok = (status in (200, 302) if allowed else status == denied_status)
                 if not ok:
                     wrong.append(f"{method} {endpoint} [{relationship}] → {status}, "

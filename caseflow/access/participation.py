@@ -65,9 +65,31 @@ def holds_action(actor, case_id_column):
                           Action.institution_id == actor.institution_id).correlate_except(Action)
 
 
+def takes_part(actor, case_id_column):
+    """SQL: the actor's institution is an active participant of the case (added by the coordinator
+    or shared); a coordinator also sees a case shared with an institution of their municipality."""
+    from sqlalchemy.orm import aliased
+
+    from caseflow.people.models import Institution
+    from caseflow.sharing.models import CaseParticipant, ParticipantWhy
+
+    if actor.institution_id is None:
+        return false()
+    institution = aliased(Institution)
+    mine = CaseParticipant.institution_id == actor.institution_id
+    if actor.role in MUNICIPAL_ROLES:
+        mine = or_(mine, and_(CaseParticipant.why == ParticipantWhy.SHARED,
+                              institution.municipality_id == actor.municipality_id))
+    return exists().where(CaseParticipant.case_id == case_id_column, CaseParticipant.ended_at.is_(None),
+                          institution.id == CaseParticipant.institution_id, mine
+                          ).correlate_except(CaseParticipant, institution)
+
+
 def participates(actor, case_id_column):
-    """SQL: the actor's institution takes part in the group's work on the case."""
-    return or_(on_agenda(actor, case_id_column), holds_action(actor, case_id_column))
+    """SQL: the actor's institution takes part in the work on the case: the group's (agenda,
+    actions) or as a participant the coordinator added or shared the case with."""
+    return or_(on_agenda(actor, case_id_column), holds_action(actor, case_id_column),
+               takes_part(actor, case_id_column))
 
 
 def group_condition_for(actor, permission: Permission):

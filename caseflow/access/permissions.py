@@ -84,6 +84,24 @@ class Permission(StrEnum):
     ACTION_WORK = "action.work"
     #: the chair's control board over every action of the municipality's groups
     ACTION_BOARD = "action.board"
+    #: break the glass: open one case one does not take part in, for 60 minutes, with a reason
+    EMERGENCY_ACCESS = "emergency.access"
+    #: review emergency grants (reads their justifications and what the grantee did)
+    EMERGENCY_REVIEW = "emergency.review"
+    #: see and close alerts of unusual access (one user opening many children's cases)
+    ALERT_VIEW = "alert.view"
+    #: export everything held about one person (data-subject access), audited
+    SUBJECT_ACCESS = "records.subject_access"
+    #: place and release legal holds that stop retention
+    LEGAL_HOLD = "records.legal_hold"
+    #: see the retention runs
+    RETENTION_VIEW = "records.retention"
+    #: add institutions to a case in sight, share it with the pupil's declared municipality, end either
+    CASE_SHARE = "case.share"
+    #: ask an institution for information about a pupil on a case in sight
+    INFO_REQUEST = "info.request"
+    #: work one's institution's queue of information requests and answer them
+    INFO_ANSWER = "info.answer"
 
 
 #: permissions whose use reads a child's data: every use is audited as a read
@@ -92,7 +110,8 @@ READS_CHILD_DATA = frozenset({
     Permission.CASE_REFER, Permission.CASE_CLOSE, Permission.NOTE_ADD, Permission.REFERRAL_DECIDE,
     Permission.CONCERN_HANDLE, Permission.PLAN_VIEW, Permission.PLAN_EDIT, Permission.HOURS_LOG,
     Permission.SESSION_REQUEST, Permission.SESSION_VIEW, Permission.SESSION_MANAGE, Permission.ACTION_VIEW,
-    Permission.ACTION_WORK, Permission.ACTION_BOARD})
+    Permission.ACTION_WORK, Permission.ACTION_BOARD, Permission.CASE_SHARE, Permission.INFO_REQUEST,
+    Permission.INFO_ANSWER})
 
 _PUPIL_READ = {Permission.PUPIL_LIST, Permission.PUPIL_VIEW}
 _PUPIL_WRITE = _PUPIL_READ | {Permission.PUPIL_CREATE, Permission.PUPIL_EDIT}
@@ -109,24 +128,30 @@ _PARTICIPANT = {Permission.CASE_VIEW, Permission.SESSION_REQUEST, Permission.SES
                 Permission.ACTION_VIEW, Permission.ACTION_WORK}
 _CHAIR = {Permission.SESSION_REQUEST, Permission.SESSION_VIEW, Permission.SESSION_MANAGE,
           Permission.ACTION_VIEW, Permission.ACTION_WORK, Permission.ACTION_BOARD}
+#: institutions asked for information about a pupil answer it inside caseflow
+_INFO_ANSWER = {Permission.INFO_ANSWER}
 
 #: the role → permission table; relationship rules live in policy.py
 ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     Role.ADMIN: frozenset({Permission.ADMIN_MANAGE}),
-    Role.DPO: frozenset({Permission.AUDIT_VIEW}),
+    Role.DPO: frozenset({Permission.AUDIT_VIEW, Permission.SUBJECT_ACCESS, Permission.LEGAL_HOLD,
+                         Permission.RETENTION_VIEW, Permission.EMERGENCY_REVIEW, Permission.ALERT_VIEW}),
     Role.COORDINATOR: frozenset(_PUPIL_WRITE | {
         Permission.CASE_LIST, Permission.CASE_VIEW, Permission.NOTE_ADD, Permission.REFERRAL_DECIDE,
-        Permission.CONCERN_HANDLE, Permission.PLAN_VIEW} | _CHAIR),
-    Role.SCHOOL_HEAD: frozenset(_PUPIL_WRITE | _CASE_OWNER | _PARTICIPANT),
-    Role.SOCIAL_PEDAGOGUE: frozenset(_PUPIL_WRITE | _CASE_OWNER | _PARTICIPANT),
+        Permission.CONCERN_HANDLE, Permission.PLAN_VIEW, Permission.CASE_SHARE, Permission.INFO_REQUEST,
+        Permission.INFO_ANSWER} | _CHAIR),
+    Role.SCHOOL_HEAD: frozenset(_PUPIL_WRITE | _CASE_OWNER | _PARTICIPANT | _INFO_ANSWER),
+    Role.SOCIAL_PEDAGOGUE: frozenset(_PUPIL_WRITE | _CASE_OWNER | _PARTICIPANT | _INFO_ANSWER),
     Role.SUPPORT_SPECIALIST: frozenset(_PUPIL_READ | {
         Permission.CASE_LIST, Permission.CASE_VIEW, Permission.NOTE_ADD, Permission.PLAN_VIEW,
         Permission.HOURS_LOG, Permission.CONCERN_REPORT, Permission.ACTION_VIEW, Permission.ACTION_WORK}),
     Role.TEACHER: frozenset({Permission.CONCERN_REPORT, Permission.HOURS_LOG}),
-    Role.SOCIAL_WORKER: frozenset(_REPORTER | _PARTICIPANT),
-    Role.ORPHANS_COURT: frozenset(_REPORTER | _PARTICIPANT),
-    Role.MUNICIPAL_POLICE: frozenset(_REPORTER | _PARTICIPANT),
-    Role.STATE_POLICE: frozenset(_REPORTER | _PARTICIPANT),
+    # the social service and the orphans' court write notes on the cases they take part in
+    Role.SOCIAL_WORKER: frozenset(_REPORTER | _PARTICIPANT | _INFO_ANSWER | {Permission.NOTE_ADD}),
+    Role.ORPHANS_COURT: frozenset(_REPORTER | _PARTICIPANT | _INFO_ANSWER | {
+        Permission.NOTE_ADD, Permission.EMERGENCY_ACCESS, Permission.INFO_REQUEST}),
+    Role.MUNICIPAL_POLICE: frozenset(_REPORTER | _PARTICIPANT | _INFO_ANSWER | {Permission.EMERGENCY_ACCESS}),
+    Role.STATE_POLICE: frozenset(_REPORTER | _PARTICIPANT | _INFO_ANSWER | {Permission.EMERGENCY_ACCESS}),
     Role.ANALYST: frozenset(),
 }
 
@@ -139,7 +164,10 @@ MUNICIPAL_ROLES = frozenset({Role.COORDINATOR})
 NOTE_KIND_ROLES: dict[str, frozenset[Role]] = {
     "health": frozenset({Role.SOCIAL_PEDAGOGUE, Role.SUPPORT_SPECIALIST, Role.SCHOOL_HEAD}),
     "violence": frozenset({Role.SOCIAL_PEDAGOGUE, Role.SUPPORT_SPECIALIST, Role.SCHOOL_HEAD,
-                           Role.COORDINATOR}),
-    "addiction": frozenset({Role.SOCIAL_PEDAGOGUE, Role.SUPPORT_SPECIALIST, Role.COORDINATOR}),
-    "police": frozenset({Role.SOCIAL_PEDAGOGUE, Role.SCHOOL_HEAD, Role.COORDINATOR}),
+                           Role.COORDINATOR, Role.SOCIAL_WORKER, Role.ORPHANS_COURT, Role.MUNICIPAL_POLICE,
+                           Role.STATE_POLICE}),
+    "addiction": frozenset({Role.SOCIAL_PEDAGOGUE, Role.SUPPORT_SPECIALIST, Role.COORDINATOR,
+                            Role.SOCIAL_WORKER}),
+    "police": frozenset({Role.SOCIAL_PEDAGOGUE, Role.SCHOOL_HEAD, Role.COORDINATOR, Role.ORPHANS_COURT,
+                         Role.MUNICIPAL_POLICE, Role.STATE_POLICE}),
 }

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from flask import g, has_request_context
 from sqlalchemy import Select, and_, exists, false, or_, select, true
 
-from caseflow.access import participation
+from caseflow.access import emergency, participation
 from caseflow.access.permissions import (
     MUNICIPAL_ROLES,
     NOTE_KIND_ROLES,
@@ -145,11 +145,14 @@ def _case_condition_for(actor: Actor, permission: Permission):
         # outside institutions ask for a hearing of a case they hold an action on
         return participation.holds_action(actor, Case.id)
     taking_part = participation.participates(actor, Case.id)
+    # break-the-glass gives sight of the case (and its notes), never a change or a note
+    granted = emergency.grants(actor, Case.id) if permission is Permission.CASE_VIEW else false()
     if actor.role in CASE_OWNER_ROLES:
-        return or_(Case.school_id == actor.institution_id, _on_team(actor, Case.id), taking_part)
+        return or_(Case.school_id == actor.institution_id, _on_team(actor, Case.id), taking_part, granted)
     if actor.role in MUNICIPAL_ROLES:
-        return or_(_referred_here(actor, Case.id, Case.municipality_id), _on_team(actor, Case.id), taking_part)
-    return or_(_on_team(actor, Case.id), taking_part)
+        return or_(_referred_here(actor, Case.id, Case.municipality_id), _on_team(actor, Case.id), taking_part,
+                   granted)
+    return or_(_on_team(actor, Case.id), taking_part, granted)
 
 
 def note_kind_allowed(actor: Actor | None, kind: str) -> bool:

@@ -43,6 +43,19 @@ def stage_of(due_on: date, today: date, before: int) -> str | None:
 
 def notice_text(kind: str, params: str | None) -> str:
     """A notice's message in the current language (from its code and parameters)."""
+    from caseflow.sharing.services import NOTICE_KINDS
+    from caseflow.sharing.services import notice_text as sharing_text
+
+    if kind in NOTICE_KINDS:
+        return sharing_text(kind, params)
+    if kind.startswith("info_request_"):
+        from caseflow.inforequests.reminders import notice_text as info_notice_text
+
+        return info_notice_text(kind)
+    if kind.startswith("emergency_"):
+        from caseflow.emergency.services import notice_text as emergency_notice_text
+
+        return emergency_notice_text(kind)
     values = json.loads(params or "{}")
     # the date ends the sentence: no second full stop after the Latvian date's own
     group, day = values.get("group", ""), format_date_lv(date.fromisoformat(values["due_on"])).rstrip(".")

@@ -42,6 +42,12 @@ LABELS = {
     "action_done": _l("Action done"),
     "action_cannot": _l("Action cannot be done"),
     "follow_up_logged": _l("Follow-up logged"),
+    "participant_added": _l("An institution was added to the case"),
+    "case_shared": _l("Shared with the municipality where the pupil is declared"),
+    "participation_ended": _l("An institution no longer takes part in the case"),
+    "emergency_access": _l("Emergency access by another institution"),
+    "info_requested": _l("Information requested from an institution"),
+    "info_answered": _l("Request for information answered"),
     "closed": _l("Case closed"),
     "reopened": _l("Case reopened"),
 }

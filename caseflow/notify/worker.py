@@ -8,7 +8,7 @@ from datetime import timedelta
 from flask import current_app
 from sqlalchemy import select
 
-from caseflow.db import utcnow
+from caseflow.db import local_today, utcnow
 from caseflow.extensions import db
 from caseflow.notify.models import OutboxMessage
 from caseflow.notify.transport import send
@@ -53,14 +53,28 @@ def deliver_due(*, limit: int = 50) -> tuple[int, int]:
     return sent, failed
 
 
+#: the last Riga day the daily jobs ran in this process (they are idempotent: a second process is harmless)
+_daily_done_on = None
+
+
 def run_periodic() -> None:
-    """Housekeeping jobs the worker runs between deliveries."""
+    """Housekeeping jobs the worker runs between deliveries; retention once a day."""
+    global _daily_done_on
     from caseflow.actions.reminders import send_reminders
+    from caseflow.emergency.alerts import detect_unusual_access
+    from caseflow.inforequests.reminders import send_info_request_reminders
     from caseflow.people.auth.throttle import purge_old
+    from caseflow.records.services.retention import run_retention
 
     purge_old()
     send_reminders()
+    send_info_request_reminders()
+    detect_unusual_access()
     db.session.commit()
+    if _daily_done_on != local_today():
+        run_retention()
+        db.session.commit()
+        _daily_done_on = local_today()
 
 
 def run_forever(*, once: bool = False) -> None:

@@ -115,10 +115,12 @@ def open_case(pupil, pupil_id: int):
 def _sections(case, actor) -> dict:
     """The contexts of the case page's sections (notes, people, referral, plans)."""
     from caseflow.cases.selectors import group_work, notes, people, referrals
+    from caseflow.inforequests import selectors as inforequests
     from caseflow.plans import selectors as plans
+    from caseflow.sharing import selectors as sharing
 
     context = {}
-    for module in (notes, people, referrals, plans, group_work):
+    for module in (notes, people, referrals, plans, group_work, sharing, inforequests):
         context.update(module.for_case_page(case, actor))
     return context
 

@@ -1,0 +1,1 @@
+"""Records management: data-subject access exports, retention of closed cases, legal holds."""

@@ -1,0 +1,1 @@
+"""Records services: legal holds and the retention job."""
