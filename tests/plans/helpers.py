@@ -5,11 +5,12 @@ from __future__ import annotations
 from datetime import date, timedelta
 from decimal import Decimal
 
-from sqlalchemy import event, func, select
+from sqlalchemy import func, select
 
 from caseflow.crypto import seal
 from caseflow.db import local_today
 from caseflow.extensions import db
+from tests.querycount import StatementCounter  # noqa: F401 — shared by the tests that import it from here
 
 TODAY = local_today()
 
@@ -108,26 +109,6 @@ def raw_column(app, table: str, column: str, row_id: int) -> bytes:
     with app.app_context():
         value = db.session.execute(text(f"SELECT {column} FROM {table} WHERE id = :id"), {"id": row_id}).scalar()
         return bytes(value) if value is not None else b""
-
-
-class StatementCounter:
-    """Count the SQL statements the app's engine runs while the block is open."""
-
-    def __init__(self, app):
-        with app.app_context():
-            self.engine = db.engine
-        self.statements: list[str] = []
-
-    def _seen(self, conn, cursor, statement, parameters, context, executemany):
-        self.statements.append(statement)
-
-    def __enter__(self):
-        event.listen(self.engine, "before_cursor_execute", self._seen)
-        return self
-
-    def __exit__(self, *exc):
-        event.remove(self.engine, "before_cursor_execute", self._seen)
-        return False
 
 
 def error_of(page: str, field_id: str) -> str | None:

@@ -6,9 +6,10 @@ import re
 from types import SimpleNamespace
 
 import pytest
-from sqlalchemy import event, func, select
+from sqlalchemy import func, select
 
 from caseflow.extensions import db
+from tests.querycount import StatementCounter  # noqa: F401 — shared by the tests that import it from here
 
 PUPIL_LINK = re.compile(r'href="/pupils/(\d+)"')
 NEXT_LINK = re.compile(r'<a href="([^"]+)" rel="next">')
@@ -42,26 +43,6 @@ def next_link(page: str) -> str | None:
 def count_rows(app, model) -> int:
     with app.app_context():
         return db.session.scalar(select(func.count()).select_from(model))
-
-
-class StatementCounter:
-    """Count the SQL statements the app's engine runs while the block is open."""
-
-    def __init__(self, app):
-        with app.app_context():
-            self.engine = db.engine
-        self.statements: list[str] = []
-
-    def _seen(self, conn, cursor, statement, parameters, context, executemany):
-        self.statements.append(statement)
-
-    def __enter__(self):
-        event.listen(self.engine, "before_cursor_execute", self._seen)
-        return self
-
-    def __exit__(self, *exc):
-        event.remove(self.engine, "before_cursor_execute", self._seen)
-        return False
 
 
 def end_enrolments(app, pupil_id: int, day) -> None:
