@@ -75,6 +75,15 @@ if not event.contains(Session, "after_soft_rollback", _forget_keys_on_rollback):
     event.listen(Session, "after_soft_rollback", _forget_keys_on_rollback)
 
 
+def preload_keys(scopes) -> list[DataKey]:
+    """Load the scopes' data keys in one statement; while the caller holds the list, decrypting
+    texts of those scopes finds the keys in the session (no statement per row)."""
+    scopes = set(scopes)
+    if not scopes:
+        return []
+    return list(db.session.scalars(select(DataKey).where(DataKey.scope.in_(scopes))))
+
+
 def data_key_for(scope: str) -> DataKey:
     """Return the data key of a scope, creating it on first use."""
     key = db.session.scalar(select(DataKey).where(DataKey.scope == scope))

@@ -10,8 +10,7 @@ from sqlalchemy.orm import joinedload
 from caseflow.access import Actor
 from caseflow.audit.models import AuditEntry
 from caseflow.cases.models import Case, CaseStatus
-from caseflow.crypto import DecryptionError, blind_index, unseal
-from caseflow.crypto.models import DataKey
+from caseflow.crypto import DecryptionError, blind_index, preload_keys, unseal
 from caseflow.db import local_today, utcnow
 from caseflow.emergency.models import AccessAlert, EmergencyGrant
 from caseflow.extensions import db
@@ -129,7 +128,7 @@ def justifications(grants: list[EmergencyGrant]) -> dict[int, str | None]:
     """Each grant's justification in plain text (None where the pupil's key was destroyed)."""
     scopes = {f"pupil:{g.case.pupil_id}" for g in grants}
     # the pupils' data keys in one query, held here so that decrypting finds them in the session
-    keys = db.session.scalars(select(DataKey).where(DataKey.scope.in_(scopes))).all() if scopes else []
+    keys = preload_keys(scopes)
     texts = {}
     for grant in grants:
         try:

@@ -11,8 +11,7 @@ from sqlalchemy.orm import joinedload, selectinload
 from caseflow.access import Actor, Permission, scope
 from caseflow.actions.models import OPEN_ACTION_STATUSES, Action, ActionStatus, FollowUp
 from caseflow.cases.models import Case
-from caseflow.crypto import DecryptionError, unseal
-from caseflow.crypto.models import DataKey
+from caseflow.crypto import DecryptionError, preload_keys, unseal
 from caseflow.db import local_today
 from caseflow.extensions import db
 
@@ -46,11 +45,9 @@ def text_of(obj, field: str) -> str | None:
         return None
 
 
-def warm_keys(actions: list[Action]) -> list[DataKey]:
-    """Load the data keys of the actions' scopes in one statement; while the caller holds the list,
-    decrypting their texts needs no further statement."""
-    scopes = {a.text_scope for a in actions}
-    return list(db.session.scalars(select(DataKey).where(DataKey.scope.in_(scopes)))) if scopes else []
+def warm_keys(actions: list[Action]) -> list:
+    """The data keys of the actions' scopes, loaded at once (hold the list while decrypting)."""
+    return preload_keys(a.text_scope for a in actions)
 
 
 def _with_people(query: Select) -> Select:

@@ -10,8 +10,7 @@ from sqlalchemy.orm import joinedload, selectinload
 from caseflow.access import Actor
 from caseflow.actions.models import Action
 from caseflow.cases.models import Case
-from caseflow.crypto import unseal
-from caseflow.crypto.models import DataKey
+from caseflow.crypto import preload_keys, unseal
 from caseflow.extensions import db
 from caseflow.meetings.models import (
     AgendaItem,
@@ -61,14 +60,6 @@ class MinutesRecord:
         return [r.item.case.pupil_id for r in self.items if r.item.case is not None]
 
 
-def _load_keys(scopes: set[str]) -> list[DataKey]:
-    """Load the scopes' data keys in one statement (decryption then finds them in the session).
-    The caller keeps the list alive while it decrypts."""
-    if not scopes:
-        return []
-    return list(db.session.scalars(select(DataKey).where(DataKey.scope.in_(scopes))))
-
-
 def minutes_record(session: GroupSession, *, institution_id: int | None = None) -> MinutesRecord:
     """The minutes of a session; with `institution_id` the extract: only the items where that
     institution reported or holds an action, only its report and its actions, no attendance."""
@@ -92,7 +83,7 @@ def minutes_record(session: GroupSession, *, institution_id: int | None = None) 
         .options(joinedload(Attendance.institution)).order_by(Attendance.id)))
 
     scopes = {f"group:{group.id}"} | {f"pupil:{i.case.pupil_id}" for i in items if i.case is not None}
-    keys = _load_keys(scopes)  # noqa: F841 — held so the session keeps the keys while decrypting
+    keys = preload_keys(scopes)  # noqa: F841 — held so the session keeps the keys while decrypting
     records = []
     for item in items:
         actions = actions_by_item.get(item.id, [])
