@@ -98,40 +98,36 @@ def step(action, action_id: int):
     return _back(action)
 
 
+def _closing_step(action, form, *, step: str, note_field: str, form_name: str, done_message: str):
+    """Finish the action ("done" or "cannot") with the form's note; a refusal of the note stands next
+    to its field, any other refusal at the top of the page."""
+    if form.validate_on_submit():
+        try:
+            workflow.take_step(actor=current_actor(), action=action, step=step, note=form[note_field].data)
+        except workflow.ActionError as exc:
+            if exc.field != note_field:
+                return _render(action, error=str(exc.message), **{form_name: form})
+            _attach(form, exc)
+        else:
+            flash(done_message, "success")
+            return _back(action)
+    return _render(action, **{form_name: form})
+
+
 @bp.route("/<int:action_id>/done", methods=["POST"])
 @requires(Permission.ACTION_WORK, load=selectors.load_action)
 def done(action, action_id: int):
     """Mark the action done (with an optional result)."""
-    form = DoneForm()
-    if form.validate_on_submit():
-        try:
-            workflow.take_step(actor=current_actor(), action=action, step="done", note=form.result.data)
-        except workflow.ActionError as exc:
-            if exc.field != "result":
-                return _render(action, error=str(exc.message), done_form=form)
-            _attach(form, exc)
-        else:
-            flash(_("The action is done."), "success")
-            return _back(action)
-    return _render(action, done_form=form)
+    return _closing_step(action, DoneForm(), step="done", note_field="result", form_name="done_form",
+                         done_message=_("The action is done."))
 
 
 @bp.route("/<int:action_id>/cannot", methods=["POST"])
 @requires(Permission.ACTION_WORK, load=selectors.load_action)
 def cannot(action, action_id: int):
     """Say that the action cannot be done, with the reason."""
-    form = CannotForm()
-    if form.validate_on_submit():
-        try:
-            workflow.take_step(actor=current_actor(), action=action, step="cannot", note=form.reason.data)
-        except workflow.ActionError as exc:
-            if exc.field != "reason":
-                return _render(action, error=str(exc.message), cannot_form=form)
-            _attach(form, exc)
-        else:
-            flash(_("The action was marked as impossible to carry out."), "success")
-            return _back(action)
-    return _render(action, cannot_form=form)
+    return _closing_step(action, CannotForm(), step="cannot", note_field="reason", form_name="cannot_form",
+                         done_message=_("The action was marked as impossible to carry out."))
 
 
 @bp.route("/<int:action_id>/assign", methods=["POST"])
