@@ -30,6 +30,9 @@ def for_case_page(case: Case, actor: Actor) -> dict:
         .where(AgendaItem.case_id == case.id, GroupSession.status != SessionStatus.CANCELLED)
         .options(contains_eager(AgendaItem.session).joinedload(GroupSession.group))
         .order_by(GroupSession.starts_at.desc(), AgendaItem.id.desc())))
+    session_ids = {i.session_id for i in items}
+    viewable = set(db.session.scalars(scope(select(GroupSession.id), actor, Permission.SESSION_VIEW, GroupSession)
+                                      .where(GroupSession.id.in_(session_ids)))) if session_ids else set()
     actions = []
     if can(actor, Permission.ACTION_VIEW):
         actions = list(db.session.scalars(
@@ -38,6 +41,7 @@ def for_case_page(case: Case, actor: Actor) -> dict:
             .order_by(Action.due_on, Action.id)))
     return {
         "group_items": items,
+        "group_viewable_sessions": viewable,
         "group_actions": actions,
         "group_action_texts": {a.id: _text(a, "description") for a in actions},
         "group_open_statuses": {str(s) for s in OPEN_ACTION_STATUSES},
