@@ -88,5 +88,13 @@ translations: install
 	@$(VENV)/bin/pybabel update -i caseflow/translations/messages.pot -d caseflow/translations --no-fuzzy-matching
 	@$(VENV)/bin/pybabel compile -d caseflow/translations --statistics
 
+## make bench: the import and early-warning benchmark on PostgreSQL and SQLite (sizes: BENCH_ROWS, BENCH_PUPILS)
+BENCH_ROWS ?= 2000000
+BENCH_PUPILS ?= 70000
+bench: install-test
+	@for backend in postgresql sqlite; do \
+	  $(PY) -m bench.imports --rows $(BENCH_ROWS) --pupils $(BENCH_PUPILS) --backend $$backend || exit 1; \
+	done
+
 clean-db:
 	rm -f instance/caseflow.db instance/caseflow.db-wal instance/caseflow.db-shm

@@ -62,6 +62,7 @@ def _sqlite_pragmas(app: Flask) -> None:
 
 
 def _register(app: Flask) -> None:
+    from caseflow.access import rls
     from caseflow.actions.views import bp as actions_bp
     from caseflow.audit.cli import audit_cli
     from caseflow.audit.views import bp as audit_bp
@@ -74,6 +75,9 @@ def _register(app: Flask) -> None:
     from caseflow.crypto.cli import keys_cli
     from caseflow.demo.cli import demo_cli
     from caseflow.emergency.views import bp as emergency_bp
+    from caseflow.exports.views import bp as exports_bp
+    from caseflow.imports.cli import imports_cli
+    from caseflow.imports.views import bp as imports_bp
     from caseflow.inforequests.views import bp as inforequests_bp
     from caseflow.meetings.views import bp as meetings_bp
     from caseflow.notify.cli import worker_command
@@ -84,14 +88,18 @@ def _register(app: Flask) -> None:
     from caseflow.records.cli import records_cli
     from caseflow.records.views import bp as records_bp
     from caseflow.sharing.views import bp as sharing_bp
+    from caseflow.warning.views import bp as warning_bp
 
     guard.install(app)
+    rls.install(app)  # after the guard: keys the request's transactions with its actor (PostgreSQL)
     transactions.install(app)
     security.install(app)
     errors.install(app)
     install_templating(app)
     for bp in (core_bp, auth_bp, admin_bp, pupils_bp, audit_bp, cases_bp, concerns_bp, plans_bp,
-               meetings_bp, actions_bp, sharing_bp, records_bp, emergency_bp, inforequests_bp):
+               meetings_bp, actions_bp, sharing_bp, records_bp, emergency_bp, inforequests_bp, exports_bp,
+               imports_bp, warning_bp):
         app.register_blueprint(bp)
-    for command in (audit_cli, keys_cli, demo_cli, worker_command, db_cli, records_cli):
+    db_cli.add_command(rls.grant_web_role_command)
+    for command in (audit_cli, keys_cli, demo_cli, worker_command, db_cli, records_cli, imports_cli):
         app.cli.add_command(command)

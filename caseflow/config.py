@@ -74,7 +74,8 @@ def validate(cfg) -> None:
             raise ConfigError("production needs CASEFLOW_SECRET_KEY of at least 32 random characters")
         if not (cfg.get("KEY_FILE") or os.environ.get("CASEFLOW_MASTER_KEYS")):
             raise ConfigError("production needs encryption keys: KEY_FILE or CASEFLOW_MASTER_KEYS")
-    for name in ("IDLE_TIMEOUT_MINUTES", "ABSOLUTE_TIMEOUT_HOURS", "PASSWORD_MIN_LENGTH"):
+    for name in ("IDLE_TIMEOUT_MINUTES", "ABSOLUTE_TIMEOUT_HOURS", "PASSWORD_MIN_LENGTH", "EXPORT_BATCH_SIZE",
+                 "IMPORT_MAX_BYTES", "IMPORT_SYNC_MAX_BYTES", "IMPORT_MAX_PROBLEMS"):
         if int(cfg[name]) <= 0:
             raise ConfigError(f"{name} must be positive")
     if cfg["DEFAULT_LOCALE"] not in cfg["LANGUAGES"]:

@@ -15,6 +15,19 @@ from caseflow.cases.taxonomy import ListEntry, RiskGroup, RiskItem  # noqa: F401
 from caseflow.concerns.models import Concern  # noqa: F401
 from caseflow.crypto.models import DataKey  # noqa: F401
 from caseflow.emergency.models import AccessAlert, EmergencyGrant  # noqa: F401
+from caseflow.imports.models import (  # noqa: F401
+    AbsenceRecord,
+    AbsenceTotal,
+    ClassRecord,
+    GradeRecord,
+    ImportBatch,
+    ImportProblem,
+    ImportUploadChunk,
+    StagedAbsence,
+    StagedEnrolment,
+    StagedGrade,
+    StagedTotal,
+)
 from caseflow.inforequests.models import InfoRequest  # noqa: F401
 from caseflow.meetings.models import (  # noqa: F401
     AgendaItem,
@@ -36,3 +49,4 @@ from caseflow.plans.models import DeliveredHours, PlanMeasure, SupportPlan  # no
 from caseflow.pupils.models import Enrolment, Pupil  # noqa: F401
 from caseflow.records.models import LegalHold, RetentionRecord, RetentionRun  # noqa: F401
 from caseflow.sharing.models import CaseParticipant  # noqa: F401
+from caseflow.warning.models import WarningDismissal, WarningNotice, WarningRun, WarningSignal  # noqa: F401

@@ -1,9 +1,10 @@
 """The case part of the access matrix: endpoints, who holds each permission, and the world of
 cases in every relationship to the actor (own school, on the team, referred to the actor's group,
-another school, another municipality)."""
+another school, another municipality; the actor's institution added as a participant, a case of the
+other municipality shared with it, break-the-glass with an active and with an ended grant)."""
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 
 from caseflow.access.permissions import Role
@@ -32,6 +33,8 @@ ENDPOINTS = {
     "plans.measure_remove": "plan.edit", "plans.hours": "hours.log", "plans.hours_remove": "hours.log",
     "sharing.manage": "case.share", "sharing.add": "case.share", "sharing.share": "case.share",
     "sharing.end": "case.share",
+    # downloads ask the same permission as their page
+    "exports.cases_xlsx": "case.list", "exports.cases_csv": "case.list", "exports.plan_xlsx": "plan.view",
 }
 
 ROLES_WITH = {
@@ -44,20 +47,43 @@ ROLES_WITH = {
     "case.share": {Role.COORDINATOR},
 }
 
-#: relationship of a case (and everything on it) to the actor → roles that may use the permission
-_SEE = {"own_school": OWNERS, "on_team": SEEING, "referred_here": {Role.COORDINATOR},
-        "other_school": set(), "other_municipality": set()}
+#: roles that may break the glass (emergency access to a case of their municipality)
+BREAK_THE_GLASS = {Role.ORPHANS_COURT, Role.MUNICIPAL_POLICE, Role.STATE_POLICE}
+#: the relationships that exist only for an actor who broke the glass (grants are given to no one else)
+GLASS_RELATIONSHIPS = ("break_the_glass", "break_the_glass_expired")
+#: a case is shared across municipalities only with a social service or an orphans' court (docs/privacy.md)
+SHARED_WITH = {Role.SOCIAL_WORKER, Role.ORPHANS_COURT}
 #: outside institutions see a case they take part in: here, put straight on its team
 PARTICIPANTS = {Role.SOCIAL_WORKER, Role.ORPHANS_COURT, Role.MUNICIPAL_POLICE, Role.STATE_POLICE}
-_CHANGE = {"own_school": OWNERS, "on_team": OWNERS, "referred_here": set(), "other_school": set(),
-           "other_municipality": set()}
+#: the institutions the coordinator may add to a case: every one of the actors' but a school
+ADDED = PARTICIPANTS | {Role.COORDINATOR}
+
+#: nobody, whatever the permission: a case the actor neither owns nor takes part in, or whose
+#: emergency grant has ended (like a non-participant)
+_NOBODY = {"other_school": set(), "other_municipality": set(), "break_the_glass_expired": set()}
+#: relationship of a case (and everything on it) to the actor → roles that may use the permission;
+#: here plan.view: the coordinator reads the plans of referred cases only, the outside institutions
+#: hold no plan.view, break-the-glass opens the case page alone
+_SEE = {"own_school": OWNERS, "on_team": SEEING, "referred_here": {Role.COORDINATOR}, "participant": set(),
+        "shared": set(), "break_the_glass": set(), **_NOBODY}
+_CHANGE = {rel: (OWNERS if rel in ("own_school", "on_team") else set()) for rel in _SEE}
 CASE_RULES = {
-    "case.view": {**_SEE, "on_team": SEEING | PARTICIPANTS},
-    # the social service and the orphans' court write notes on cases they take part in (police do not)
-    "note.add": {**_SEE, "on_team": SEEING | {Role.SOCIAL_WORKER, Role.ORPHANS_COURT}}, "plan.view": _SEE,
-    # the coordinator adds institutions to, and shares, the cases it has in sight
-    "case.share": {"own_school": set(), "on_team": {Role.COORDINATOR}, "referred_here": {Role.COORDINATOR},
-                   "other_school": set(), "other_municipality": set()},
+    # participants see the case: the institutions on its team, added by the coordinator, or (another
+    # municipality's case) shared with; the receiving municipality's coordinator sees a shared case too
+    # (access/participation.takes_part; sharing/services.end_participation lets it end the share);
+    # an active emergency grant shows the case page (CASE_VIEW only)
+    "case.view": {**_SEE, "on_team": SEEING | PARTICIPANTS, "participant": ADDED,
+                  "shared": SHARED_WITH | {Role.COORDINATOR}, "break_the_glass": BREAK_THE_GLASS},
+    # the social service and the orphans' court write notes on cases they take part in (police do not);
+    # the coordinator on cases in sight; never on break-the-glass
+    "note.add": {**_SEE, "on_team": SEEING | {Role.SOCIAL_WORKER, Role.ORPHANS_COURT},
+                 "participant": {Role.SOCIAL_WORKER, Role.ORPHANS_COURT, Role.COORDINATOR},
+                 "shared": SHARED_WITH | {Role.COORDINATOR}},
+    "plan.view": _SEE,
+    # the coordinator adds institutions to, and shares, the cases it has in sight (a shared one: to
+    # end the share on the receiving side)
+    "case.share": {**{rel: set() for rel in _SEE},
+                   **{rel: {Role.COORDINATOR} for rel in ("on_team", "referred_here", "participant", "shared")}},
     "case.edit": _CHANGE, "case.refer": _CHANGE, "case.close": _CHANGE, "plan.edit": _CHANGE,
     "hours.log": _CHANGE,  # the measure's deliverer is someone else here (tests/plans cover them)
     "referral.decide": {"referred_here": {Role.COORDINATOR}, "other_municipality": set()},
@@ -68,7 +94,9 @@ CASE_RULES = {
 #: the person who logged it (the teacher who delivers the measure here, never the actor)
 ENDPOINT_RULES = {"plans.hours_remove": {rel: set() for rel in _CHANGE},
                   # the orphans' court and the coordinator ask for information on a case in sight
-                  "inforequests.ask": {rel: roles & {Role.ORPHANS_COURT, Role.COORDINATOR}
+                  # (taking part in it: a grant gives sight, never a request)
+                  "inforequests.ask": {rel: set() if rel in GLASS_RELATIONSHIPS else
+                                       roles & {Role.ORPHANS_COURT, Role.COORDINATOR}
                                        for rel, roles in CASE_RULES["case.view"].items()}}
 #: for pupil routes (open a case, a plan without a case): the pupil's relationship
 PUPIL_RULES = {
@@ -76,6 +104,12 @@ PUPIL_RULES = {
                   "declared_here_enrolled_elsewhere": set(), "other_municipality": set()},
 }
 PUPIL_RULES["plan.edit"] = PUPIL_RULES["case.open"]
+
+#: the actors' institutions that take part in a case: added by the coordinator (every institution of
+#: the world's municipality but the schools), shared with (the case of the other municipality)
+TAKING_PART = {"participant": [(key, "added_by_coordinator") for key in ("board", "social", "court", "mpolice",
+                                                                         "spolice")],
+               "shared": [(key, "shared") for key in ("social", "court")]}
 
 #: URL arguments that pick an object of the case world
 CASE_ARGUMENTS = {"case_id", "note_id", "party_id", "member_id", "plan_id", "measure_id", "entry_id",
@@ -100,7 +134,12 @@ def build_case_world(app, factory, places, municipalities, pupils_by_place) -> d
     # an added participant of each case: a social service of the case's municipality (not the actor's)
     social = {m.id: factory.institution(m.id, kind="social_service").id for m in (a, b)}
     where = {"own_school": "school", "on_team": "school", "referred_here": "school2",
-             "other_school": "school2", "other_municipality": "school_b"}
+             "other_school": "school2", "other_municipality": "school_b", "participant": "school2",
+             "shared": "school_b", **{rel: "school2" for rel in GLASS_RELATIONSHIPS}}
+    # the pupils of the newer relationships: the shared case's pupil is declared in the actor's municipality
+    pupils_by_place = {key: {**rels, **{rel: factory.pupil(
+        places[key].id, declared_municipality_id=a.id if rel == "shared" else None)
+        for rel, at in where.items() if at == key and rel not in rels}} for key, rels in pupils_by_place.items()}
     world: dict[str, dict] = {}
     with app.app_context():
         group_a = CooperationGroup(name="Grupa A", municipality_id=a.id)
@@ -146,6 +185,8 @@ def build_case_world(app, factory, places, municipalities, pupils_by_place) -> d
                 db.session.flush()
                 ids["referral_id"] = referral.id
             world[rel] = ids
+            db.session.add_all([CaseParticipant(case_id=case.id, institution_id=places[at].id, why=why,
+                                                added_by_id=sp.id) for at, why in TAKING_PART.get(rel, ())])
         for rel, key, school_id in (("own_school", "school", places["school"].id),
                                     ("coordinator_inbox", "school", None),
                                     ("other_school", "school2", places["school2"].id),
@@ -166,4 +207,27 @@ def join_team(app, case_id: int, user_id: int) -> None:
 
     with app.app_context():
         db.session.add(CaseTeamMember(case_id=case_id, user_id=user_id, added_by_id=user_id))
+        db.session.commit()
+
+
+def applies(role: Role, relationship) -> bool:
+    """False for a break-the-glass case and a role that cannot break the glass: without a grant such
+    a case is only another non-participant's (the "other_school" case covers it)."""
+    return not (isinstance(relationship, tuple) and relationship[0] == "case"
+                and relationship[1] in GLASS_RELATIONSHIPS and role not in BREAK_THE_GLASS)
+
+
+def break_the_glass(app, world_cases: dict, user_id: int, institution_id: int) -> None:
+    """The actor's emergency grants: an active one for the break_the_glass case, and one that ended
+    an hour ago for the break_the_glass_expired case."""
+    from caseflow.db import utcnow
+    from caseflow.emergency.models import EmergencyGrant
+
+    now = utcnow()
+    with app.app_context():
+        db.session.add_all([EmergencyGrant(user_id=user_id, institution_id=institution_id, case_id=world_cases[rel]["case_id"],
+                                           reason="life_or_health", granted_at=now + start,
+                                           expires_at=now + start + timedelta(minutes=60))
+                            for rel, start in (("break_the_glass", -timedelta(minutes=5)),
+                                               ("break_the_glass_expired", -timedelta(hours=2)))])
         db.session.commit()

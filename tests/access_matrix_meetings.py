@@ -14,6 +14,8 @@ The rules (the specification):
 * Actions: one of the own_group session's case item for every institution a role sits at, one more
   supervised by the orphans' court, and one in group B. Work: the own institution only. See: the own
   institution, the supervising one, the chair of the action's group, the case owners of the case's school.
+* Group B's case is of a pupil declared in A and shared with A's social service and orphans' court:
+  they see the case, not B's actions on it ("shared_case").
 """
 from __future__ import annotations
 
@@ -53,6 +55,10 @@ ENDPOINTS = {
     "actions.follow_up": "action.work", "actions.board": "action.board",
     "actions.notices": "signed_in", "actions.mark_read": "signed_in", "actions.create_feed": "signed_in",
     "actions.revoke_feed": "signed_in",
+    # downloads ask the same permission as their page
+    "exports.queue_xlsx": "action.work", "exports.queue_csv": "action.work",
+    "exports.board_xlsx": "action.board", "exports.board_csv": "action.board",
+    "exports.minutes_xlsx": "session.view",
     "meetings.remove_item": "session.manage",
 }
 
@@ -92,16 +98,24 @@ ROLE_CHECK_FIRST = {"meetings.minutes_extract", "records.subject", "records.subj
 CASE_RULES = {
     "session.request": {"own_school": OWNERS, "on_team": OWNERS | {Role.COORDINATOR},
                         "referred_here": {Role.COORDINATOR}, "other_school": set(), "other_municipality": set(),
-                        "group_case": OWNERS | {Role.COORDINATOR} | OUTSIDE},
+                        "group_case": OWNERS | {Role.COORDINATOR} | OUTSIDE,
+                        # the coordinator's institution is added to "participant" and its municipality
+                        # receives "shared": cases in sight; a grant gives sight, never a request
+                        "participant": {Role.COORDINATOR}, "shared": {Role.COORDINATOR},
+                        "break_the_glass": set(), "break_the_glass_expired": set()},
 }
 
 #: what an action's relationship to the actor lets each role do
+#: ("shared_case": the other municipality's case is shared with the actor's institution — sight of the
+#: case, not of another institution's action on it)
 ACTION_RULES = {
     "action.work": {"own_institution": ACTION_ROLES, "supervised": set(), "school_case": set(),
-                    "chaired_group": set(), "other_municipality": set()},
+                    "chaired_group": set(), "other_municipality": set(), "shared_case": set()},
     "action.view": {"own_institution": ACTION_ROLES, "supervised": ACTION_ROLES, "school_case": OWNERS,
-                    "chaired_group": {Role.COORDINATOR}, "other_municipality": set()},
+                    "chaired_group": {Role.COORDINATOR}, "other_municipality": set(), "shared_case": set()},
 }
+#: the places whose institution the other municipality's group case is shared with
+SHARED_WITH = ("social", "court")
 #: the actions of the world: label → (institution, supervising institution, school of the case, group)
 ACTIONS = {
     **{f"at_{key}": (key, None, "school", "own_group")
@@ -121,6 +135,8 @@ def action_relationships(label: str, home: str) -> set[str]:
         facts.add("school_case")
     # every actor of the matrix works in municipality A, which own_group serves (its coordinator chairs it)
     facts.add("chaired_group" if group == "own_group" else "other_municipality")
+    if group == "other_municipality" and home in SHARED_WITH:
+        facts.add("shared_case")
     return facts
 
 
@@ -145,7 +161,8 @@ def _kind(rule) -> str | None:
         return "case"
     if "action_id" in rule.arguments:
         return "actions"
-    if rule.endpoint.startswith("meetings.") and rule.arguments & MEETING_ARGUMENTS:
+    if (rule.endpoint.startswith("meetings.") or rule.endpoint == "exports.minutes_xlsx") \
+            and rule.arguments & MEETING_ARGUMENTS:
         return "meetings"
     return None
 
@@ -199,12 +216,13 @@ def build_meetings_world(app, factory, places, municipalities) -> dict:
         GroupSession,
         SessionRequest,
     )
+    from caseflow.sharing.models import CaseParticipant
     from tests.meetings.world import riga
 
     a, b = municipalities
     today = local_today()
     pedagogues = {key: factory.user("social_pedagogue", places[key].id) for key in ("school", "school_b")}
-    pupils = {key: factory.pupil(places[key].id) for key in ("school", "school_b")}
+    pupils = {key: factory.pupil(places[key].id, declared_municipality_id=a.id) for key in ("school", "school_b")}
     world: dict = {"groups": {}, "actions": {}}
     with app.app_context():
         setup = {"own_group": (a, "school", ("board", "social", "court", "mpolice", "spolice", "school")),
@@ -236,6 +254,9 @@ def build_meetings_world(app, factory, places, municipalities) -> dict:
             cases[rel] = (group, case_item, case, pupil)
             if rel == "own_group":
                 world["case_id"] = case.id
+            else:  # B's case of a pupil declared in A, shared with A's social service and orphans' court
+                db.session.add_all([CaseParticipant(case_id=case.id, institution_id=places[key].id, why="shared",
+                                                    added_by_id=sp.id) for key in SHARED_WITH])
             world["groups"][rel] = {"group_id": group.id, "session_id": session.id, "item_id": case_item.id,
                                     "policy_item_id": policy_item.id, "request_id": made.id}
         for label, (institution, supervisor, _school, rel) in ACTIONS.items():

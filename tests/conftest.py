@@ -59,12 +59,14 @@ def _make_app(url: str, instance: str, extra: dict | None = None):
 
 def _create_schema(app) -> None:
     import caseflow.models  # noqa: F401
+    from caseflow.access.rls import install_policies
     from caseflow.audit.ddl import install_append_only
 
     with app.app_context():
         db.create_all()
         with db.engine.begin() as conn:
             install_append_only(conn)
+            install_policies(conn)  # as migration 0005 does (the tests' superuser is not bound by them)
 
 
 def _truncate(app) -> None:

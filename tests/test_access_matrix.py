@@ -3,6 +3,24 @@
 The expectations below are the specification, written out by hand: who may use each permission,
 and which pupils each role's institution is responsible for. A new endpoint fails
 `test_matrix_covers_every_endpoint` until it is added here.
+
+The relationships of issue #6 and their names here (in the failure lines as `[('case', name)]`,
+`[name]` for pupils, `[('action', label, facts)]`, `[('meeting', name, …)]`):
+
+* own institution — "own_school" (pupils, cases), "own_institution" (actions), "own_group"
+  (groups, sessions, requests: the actor's institution holds a seat);
+* participant — "participant" (the coordinator added the actor's institution to the case),
+  "on_team" (the actor on the case's team), "group_case" (on the agenda of the actor's group, with an
+  action for every institution), "referred_here" (the coordinator: referred to its group), the
+  actions' "supervised" and "chaired_group";
+* non-participant in the same municipality — "other_school" (cases),
+  "other_school_same_municipality" (pupils), "break_the_glass_expired" (a grant that ended);
+* other municipality — "other_municipality" (pupils, cases, groups, actions);
+* shared — "shared" (a case of the other municipality, its pupil declared in the actor's, shared
+  with the actor's social service and orphans' court), "declared_here_enrolled_elsewhere" (pupils),
+  "shared_case" (actions of a shared case);
+* break-the-glass — "break_the_glass" (an active emergency grant of the actor; only the roles that
+  may break the glass get one, the others skip both break-the-glass cases).
 """
 from __future__ import annotations
 
@@ -48,6 +66,10 @@ ENDPOINTS = {
     "records.hold_release": "records.legal_hold", "records.runs": "records.retention",
     "inforequests.ask": "info.request", "inforequests.asked": "info.request",
     "inforequests.queue": "info.answer", "inforequests.view": "info.answer", "inforequests.answer": "info.answer",
+    "imports.index": "import.run", "imports.preview": "import.run", "imports.status": "import.run",
+    "imports.confirm": "import.run", "imports.discard": "import.run",
+    "warning.index": "warning.list", "warning.dismiss": "warning.list", "warning.recompute": "import.run",
+    "warning.overview": "warning.overview", "warning.school_data": "warning.school_data",
 }
 
 #: permission → roles that hold it (for endpoints that are not about one child)
@@ -65,12 +87,23 @@ ROLES_WITH = {
     "info.request": {Role.ORPHANS_COURT, Role.COORDINATOR},
     "info.answer": {Role.SCHOOL_HEAD, Role.SOCIAL_PEDAGOGUE, Role.SOCIAL_WORKER, Role.ORPHANS_COURT,
                     Role.MUNICIPAL_POLICE, Role.STATE_POLICE, Role.COORDINATOR},
+    "import.run": {Role.SOCIAL_PEDAGOGUE, Role.COORDINATOR},
+    "warning.list": {Role.SCHOOL_HEAD, Role.SOCIAL_PEDAGOGUE},
+    "warning.overview": {Role.COORDINATOR},
 }
 #: the world's information request, asked by `court` and addressed to `school`: who reads and answers it
 #: (others holding info.answer get 404, roles without it 403)
 INFO_REQUEST_ROLES = {
     "inforequests.view": {Role.SCHOOL_HEAD, Role.SOCIAL_PEDAGOGUE, Role.ORPHANS_COURT},
     "inforequests.answer": {Role.SCHOOL_HEAD, Role.SOCIAL_PEDAGOGUE},
+}
+
+#: the world's import batch, uploaded at `school` by its social pedagogue, and the world's warning signal
+#: of a `school` pupil: who may use them (others holding the permission get 404, roles without it 403)
+OWN_OBJECT_ROLES = {
+    **{e: {Role.SOCIAL_PEDAGOGUE} for e in ("imports.preview", "imports.status", "imports.confirm",
+                                            "imports.discard")},
+    "warning.dismiss": {Role.SCHOOL_HEAD, Role.SOCIAL_PEDAGOGUE},
 }
 
 #: relationship of a pupil to the actor → roles that may open / change that pupil
@@ -83,7 +116,10 @@ PUPIL_VIEW = {
 PUPIL_EDIT = {rel: roles - {Role.SUPPORT_SPECIALIST} for rel, roles in PUPIL_VIEW.items()}
 OBJECT_RULES = {"pupil.view": PUPIL_VIEW, "pupil.edit": PUPIL_EDIT, **cases.PUPIL_RULES,
                 # the data-protection officer answers a subject-access request for any pupil
-                "records.subject_access": {rel: {Role.DPO} for rel in PUPIL_VIEW}}
+                "records.subject_access": {rel: {Role.DPO} for rel in PUPIL_VIEW},
+                # imported attendance and grades: the pupils the school or the municipality is responsible for
+                "warning.school_data": {rel: roles & {Role.SCHOOL_HEAD, Role.SOCIAL_PEDAGOGUE, Role.COORDINATOR}
+                                        for rel, roles in PUPIL_VIEW.items()}}
 
 #: where each role's membership sits in the world below
 ROLE_HOME = {
@@ -160,9 +196,25 @@ def world(app, factory):
         db.session.add(info)
         db.session.commit()
         ids["info_request_id"] = info.id
+        ids.update(_import_and_warning(a.id, places["school"].id, pupils["own_school"].id))
     meetings_world = meetings.build_meetings_world(app, factory, places, (a, b))
     return {"places": places, "pupils": pupils, "enrolments": enrolments, "ids": ids, "cases": case_world,
             "meetings": meetings_world}
+
+
+def _import_and_warning(municipality_id: int, school_id: int, pupil_id: int) -> dict:
+    """An import batch the school's social pedagogue uploaded, and a signal of one of the school's pupils."""
+    from caseflow.imports.models import ImportBatch
+    from caseflow.warning.models import WarningSignal
+
+    batch = ImportBatch(kind="absences", municipality_id=municipality_id, institution_id=school_id,
+                        role="social_pedagogue", file_name="kavejumi.csv", file_sha256="0" * 64, file_size=1,
+                        status="rejected")
+    signal = WarningSignal(municipality_id=municipality_id, pupil_id=pupil_id, school_id=school_id,
+                           rule="unexcused_lessons", value=25, threshold=20, evidence={})
+    db.session.add_all([batch, signal])
+    db.session.commit()
+    return {"batch_id": batch.id, "signal_id": signal.id}
 
 
 def _urls(app, world, endpoint, home):
@@ -193,6 +245,8 @@ def _expected(endpoint: str, role: Role, relationship: str | tuple | None) -> bo
         return role in rules[relationship[1]]
     if endpoint in INFO_REQUEST_ROLES:
         return role in INFO_REQUEST_ROLES[endpoint]
+    if endpoint in OWN_OBJECT_ROLES:
+        return role in OWN_OBJECT_ROLES[endpoint]
     if relationship is not None:
         return role in OBJECT_RULES[permission][relationship]
     return role in ROLES_WITH[permission]
@@ -202,6 +256,10 @@ def _denied_status(endpoint: str, role: Role, relationship) -> int:
     """A refusal's status: 404 on an object (it is not there for the actor), 403 for a role."""
     if endpoint in INFO_REQUEST_ROLES and role in ROLES_WITH["info.answer"]:
         return 404
+    if endpoint in OWN_OBJECT_ROLES:
+        # @requires with a loader answers 404 to everyone; the import views check the role first
+        loaded_first = endpoint == "warning.dismiss"
+        return 404 if loaded_first or role in ROLES_WITH[ENDPOINTS[endpoint]] else 403
     if relationship is None or (endpoint in meetings.ROLE_CHECK_FIRST
                                 and role not in ROLES_WITH[ENDPOINTS[endpoint]]):
         return 403
@@ -219,9 +277,13 @@ def test_access_matrix(app, client, factory, world, role):
     home = world["places"][ROLE_HOME[role]]
     actor = factory.user(role.value, home.id)
     cases.join_team(app, world["cases"]["on_team"]["case_id"], actor.id)
+    if role in cases.BREAK_THE_GLASS:
+        cases.break_the_glass(app, world["cases"], actor.id, home.id)
     wrong = []
     for endpoint in ENDPOINTS:
         for relationship, url, rule in _urls(app, world, endpoint, ROLE_HOME[role]):
+            if not cases.applies(role, relationship):
+                continue
             allowed = _expected(endpoint, role, relationship)
             for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
                 factory.login(client, actor)
@@ -233,3 +295,29 @@ def test_access_matrix(app, client, factory, world, role):
                     wrong.append(f"{method} {endpoint} [{relationship}] → {status}, "
                                  f"expected {'allowed' if allowed else denied_status}")
     assert wrong == []
+
+
+def test_break_the_glass_opens_no_note_correction(app, client, factory):
+    from caseflow.cases.models import Note
+    from caseflow.db import utcnow
+    from caseflow.emergency.models import EmergencyGrant
+
+    town = factory.municipality("Ezerkrastu novads")
+    school, court = factory.institution(town.id), factory.institution(town.id, kind="orphans_court")
+    pedagogue, member = factory.user("social_pedagogue", school.id), factory.user("orphans_court", court.id)
+    case = factory.case(factory.pupil(school.id).id, school.id, pedagogue.id)
+    with app.app_context():
+        note = Note(case_id=case.id, kind="general", visibility="team", author_id=pedagogue.id,
+                    author_institution_id=school.id)
+        db.session.add(note)
+        db.session.flush()
+        note.root_id = note.id
+        now = utcnow()
+        db.session.add(EmergencyGrant(user_id=member.id, institution_id=court.id, case_id=case.id,
+                                      reason="life_or_health", granted_at=now, expires_at=now + timedelta(minutes=60)))
+        db.session.commit()
+        note_id = note.id
+    factory.login(client, member)
+    assert client.get(f"/cases/{case.id}").status_code == 200  # the grant shows the case
+    for method in ("GET", "POST"):
+        assert client.open(f"/cases/{case.id}/notes/{note_id}/correct", method=method).status_code == 404, method

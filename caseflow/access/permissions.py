@@ -102,6 +102,15 @@ class Permission(StrEnum):
     INFO_REQUEST = "info.request"
     #: work one's institution's queue of information requests and answer them
     INFO_ANSWER = "info.answer"
+    #: import school data (absences, totals, grades, enrolment lists): a social pedagogue for their
+    #: school, the coordinator for the municipality; each batch is seen by its institution only
+    IMPORT_RUN = "import.run"
+    #: the school's warning list: its pupils with signals and no open case; dismiss a signal
+    WARNING_LIST = "warning.list"
+    #: the municipality's early-warning overview: schools, children enrolled nowhere, notifications
+    WARNING_OVERVIEW = "warning.overview"
+    #: a pupil's imported attendance and grades (the pupils one's institution is responsible for)
+    SCHOOL_DATA_VIEW = "warning.school_data"
 
 
 #: permissions whose use reads a child's data: every use is audited as a read
@@ -111,7 +120,7 @@ READS_CHILD_DATA = frozenset({
     Permission.CONCERN_HANDLE, Permission.PLAN_VIEW, Permission.PLAN_EDIT, Permission.HOURS_LOG,
     Permission.SESSION_REQUEST, Permission.SESSION_VIEW, Permission.SESSION_MANAGE, Permission.ACTION_VIEW,
     Permission.ACTION_WORK, Permission.ACTION_BOARD, Permission.CASE_SHARE, Permission.INFO_REQUEST,
-    Permission.INFO_ANSWER})
+    Permission.INFO_ANSWER, Permission.WARNING_LIST, Permission.WARNING_OVERVIEW, Permission.SCHOOL_DATA_VIEW})
 
 _PUPIL_READ = {Permission.PUPIL_LIST, Permission.PUPIL_VIEW}
 _PUPIL_WRITE = _PUPIL_READ | {Permission.PUPIL_CREATE, Permission.PUPIL_EDIT}
@@ -119,7 +128,8 @@ _PUPIL_WRITE = _PUPIL_READ | {Permission.PUPIL_CREATE, Permission.PUPIL_EDIT}
 _CASE_OWNER = {Permission.CASE_LIST, Permission.CASE_VIEW, Permission.CASE_OPEN, Permission.CASE_EDIT,
                Permission.CASE_REFER, Permission.CASE_CLOSE, Permission.NOTE_ADD,
                Permission.CONCERN_HANDLE, Permission.PLAN_VIEW, Permission.PLAN_EDIT,
-               Permission.HOURS_LOG, Permission.CONCERN_REPORT}
+               Permission.HOURS_LOG, Permission.CONCERN_REPORT, Permission.WARNING_LIST,
+               Permission.SCHOOL_DATA_VIEW}
 #: outside institutions submit information about a pupil to the coordinator
 _REPORTER = {Permission.CONCERN_REPORT}
 #: institutions that sit in groups and carry out actions: sessions of their groups, their actions,
@@ -139,9 +149,11 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     Role.COORDINATOR: frozenset(_PUPIL_WRITE | {
         Permission.CASE_LIST, Permission.CASE_VIEW, Permission.NOTE_ADD, Permission.REFERRAL_DECIDE,
         Permission.CONCERN_HANDLE, Permission.PLAN_VIEW, Permission.CASE_SHARE, Permission.INFO_REQUEST,
-        Permission.INFO_ANSWER} | _CHAIR),
+        Permission.INFO_ANSWER, Permission.IMPORT_RUN, Permission.WARNING_OVERVIEW,
+        Permission.SCHOOL_DATA_VIEW} | _CHAIR),
     Role.SCHOOL_HEAD: frozenset(_PUPIL_WRITE | _CASE_OWNER | _PARTICIPANT | _INFO_ANSWER),
-    Role.SOCIAL_PEDAGOGUE: frozenset(_PUPIL_WRITE | _CASE_OWNER | _PARTICIPANT | _INFO_ANSWER),
+    Role.SOCIAL_PEDAGOGUE: frozenset(_PUPIL_WRITE | _CASE_OWNER | _PARTICIPANT | _INFO_ANSWER
+                                     | {Permission.IMPORT_RUN}),
     Role.SUPPORT_SPECIALIST: frozenset(_PUPIL_READ | {
         Permission.CASE_LIST, Permission.CASE_VIEW, Permission.NOTE_ADD, Permission.PLAN_VIEW,
         Permission.HOURS_LOG, Permission.CONCERN_REPORT, Permission.ACTION_VIEW, Permission.ACTION_WORK}),

@@ -161,10 +161,10 @@ def note_kind_allowed(actor: Actor | None, kind: str) -> bool:
     return actor is not None and (roles is None or actor.role in roles)
 
 
-def _note_condition(actor: Actor):
-    """SQL condition: the notes an actor may read: the case in sight, and the note's current
-    version visible to the actor's institution and of a kind the role may read (so a correction
-    that narrows a note narrows its older versions too)."""
+def _note_condition(actor: Actor, permission: Permission = Permission.CASE_VIEW):
+    """SQL condition: the notes an actor may read (or, for NOTE_ADD, correct): the case in sight (or
+    open to notes), and the note's current version visible to the actor's institution and of a kind
+    the role may read (so a correction that narrows a note narrows its older versions too)."""
     from sqlalchemy.orm import aliased
 
     from caseflow.cases.models import Case, Note, NoteVisibility
@@ -176,8 +176,9 @@ def _note_condition(actor: Actor):
                   current.author_institution_id == actor.institution_id)
     current_ok = exists().where(current.root_id == Note.root_id, current.superseded_at.is_(None),
                                 visible, kind_ok).correlate_except(current)
+    case_permission = Permission.NOTE_ADD if permission is Permission.NOTE_ADD else Permission.CASE_VIEW
     case_ok = exists().where(Case.id == Note.case_id,
-                             _case_condition_for(actor, Permission.CASE_VIEW)).correlate_except(Case)
+                             _case_condition_for(actor, case_permission)).correlate_except(Case)
     return and_(case_ok, current_ok)
 
 
@@ -243,6 +244,18 @@ def _measure_condition(actor: Actor):
     return and_(PlanMeasure.deliverer_id == actor.user_id, at_school)
 
 
+def _signal_condition_for(actor: Actor, permission: Permission):
+    """SQL condition: a school's signals for its head and social pedagogue; the municipality's for the
+    coordinator's overview."""
+    from caseflow.warning.models import WarningSignal
+
+    if permission is Permission.WARNING_LIST and actor.role in CASE_OWNER_ROLES:
+        return WarningSignal.school_id == actor.institution_id
+    if permission is Permission.WARNING_OVERVIEW:
+        return WarningSignal.municipality_id == actor.municipality_id
+    return false()
+
+
 def _by_condition(model, condition_for):
     """An object rule that asks the database whether the row meets the permission's condition."""
     def rule(actor: Actor, permission: Permission, obj) -> bool:
@@ -279,7 +292,7 @@ def _bound(condition_for, permission: Permission):
 _OBJECT_RULES = {
     "Pupil": _pupil_rule,
     "Case": _lazy_rule("Case", _case_condition_for),
-    "Note": _lazy_rule("Note", lambda actor, permission: _note_condition(actor)),
+    "Note": _lazy_rule("Note", _note_condition),
     "Referral": _lazy_rule("Referral", lambda actor, permission: _referral_condition(actor)),
     "Concern": _lazy_rule("Concern", _concern_condition_for),
     "SupportPlan": _lazy_rule("SupportPlan", _plan_condition_for),
@@ -288,6 +301,7 @@ _OBJECT_RULES = {
     "GroupSession": _lazy_rule("GroupSession", participation.session_condition_for),
     "SessionRequest": _lazy_rule("SessionRequest", lambda actor, permission: participation.request_condition(actor)),
     "Action": _lazy_rule("Action", participation.action_condition_for),
+    "WarningSignal": _lazy_rule("WarningSignal", _signal_condition_for),
 }
 #: scope rules by model, or by (model, permission) where one model has several
 _SCOPE_RULES = {
@@ -312,6 +326,8 @@ _SCOPE_RULES = {
     **{("Action", p): _bound(participation.action_condition_for, p)
        for p in (Permission.ACTION_VIEW, Permission.ACTION_WORK, Permission.ACTION_BOARD)},
     **{(name, Permission.ADMIN_MANAGE): _whole_installation for name in ADMINISTERED_MODELS},
+    **{("WarningSignal", p): _bound(_signal_condition_for, p)
+       for p in (Permission.WARNING_LIST, Permission.WARNING_OVERVIEW)},
 }
 
 
@@ -324,5 +340,9 @@ def load_actor(user, membership) -> Actor:
 
 
 def set_request_actor(actor: Actor | None) -> None:
-    """Remember the actor for the rest of the request."""
+    """Remember the actor for the rest of the request (and key its open transaction for row security)."""
     g.actor = actor
+    if actor is not None:
+        from caseflow.access import rls
+
+        rls.key_current_transaction()

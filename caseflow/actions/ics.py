@@ -10,6 +10,7 @@ from icalendar import Calendar, Event
 from sqlalchemy import or_, select
 from sqlalchemy.orm import joinedload
 
+from caseflow.access import rls
 from caseflow.actions.models import OPEN_ACTION_STATUSES, Action
 from caseflow.actions.reminders import action_path
 from caseflow.actions.selectors.people import work_institution_ids
@@ -24,6 +25,7 @@ def feed_actions(user: User) -> list[Action]:
     institutions = work_institution_ids(user.id)
     if not institutions:
         return []
+    rls.key_for_person(user.id, list(institutions))  # no signed-in actor: key the transaction for the token's owner
     return list(db.session.scalars(
         select(Action).where(Action.status.in_([str(s) for s in OPEN_ACTION_STATUSES]),
                              Action.institution_id.in_(institutions),

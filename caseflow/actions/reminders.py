@@ -52,6 +52,10 @@ def notice_text(kind: str, params: str | None) -> str:
         from caseflow.inforequests.reminders import notice_text as info_notice_text
 
         return info_notice_text(kind)
+    if kind.startswith("warning_"):
+        from caseflow.warning.services.notices import notice_text as warning_notice_text
+
+        return warning_notice_text(kind, params)
     if kind.startswith("emergency_"):
         from caseflow.emergency.services import notice_text as emergency_notice_text
 

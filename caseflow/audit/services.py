@@ -6,7 +6,7 @@ from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 
 from flask import g, has_request_context, request
-from sqlalchemy import event, update
+from sqlalchemy import event, insert, update
 from sqlalchemy.orm import Session
 
 from caseflow.access.policy import current_actor
@@ -160,14 +160,18 @@ def seal_pending(session: Session) -> None:
         return
     head = _lock_head(session)
     seq, prev = head.seq, head.hash
+    rows = []
     for p in pending:
         seq += 1
         p.at = p.at.astimezone(UTC)
         digest = entry_hash(p, seq=seq, prev_hash=prev)
         values = {k: v for k, v in asdict(p).items() if k != "persist_on_failure"}
         values["detail"] = json.dumps(p.detail, sort_keys=True)
-        session.add(AuditEntry(seq=seq, prev_hash=prev, hash=digest, **values))
+        rows.append({**values, "seq": seq, "prev_hash": prev, "hash": digest})
         prev = digest
+    # One executemany however many entries (an export files one per pupil), not an INSERT per row;
+    # render_nulls keeps rows with and without e.g. a pupil in the same batch, as the ORM would.
+    session.execute(insert(AuditEntry), rows, execution_options={"render_nulls": True})
     head.seq, head.hash = seq, prev
     session.flush()
 

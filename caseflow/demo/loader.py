@@ -24,6 +24,7 @@ from caseflow.demo.institutions import (
 )
 from caseflow.demo.meetings import load_meetings
 from caseflow.demo.pupils import PupilPlan, history_dates, plan_pupils, school_year_start
+from caseflow.demo.schooldata import load_school_data
 from caseflow.extensions import db
 from caseflow.meetings.models import (
     CooperationGroup,
@@ -105,6 +106,7 @@ def load_demo(*, seed: int, today: date | None = None,
         summary.cases_made = load_cases(seed=seed, today=today, municipalities=municipalities,
                                         institutions=institutions, users=users)
         summary.cases_made |= load_meetings(today=today, institutions=institutions, users=users)
+        summary.cases_made |= load_school_data(seed=seed, today=today)
         audit.record("demo.loaded", detail={"seed": seed, **summary.counts()})
         db.session.commit()
     except Exception:

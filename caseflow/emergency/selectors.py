@@ -4,7 +4,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from sqlalchemy import or_, select, tuple_
+from sqlalchemy import false, or_, select, tuple_
 from sqlalchemy.orm import joinedload
 
 from caseflow.access import Actor
@@ -14,7 +14,7 @@ from caseflow.crypto import DecryptionError, blind_index, preload_keys, unseal
 from caseflow.db import local_today, utcnow
 from caseflow.emergency.models import AccessAlert, EmergencyGrant
 from caseflow.extensions import db
-from caseflow.people.models import Institution, Membership, User
+from caseflow.people.models import Institution, Membership, Municipality, User
 from caseflow.pupils.models import Pupil
 from caseflow.pupils.personal_code import PersonalCodeError, parse
 
@@ -49,19 +49,25 @@ def active_grant(actor: Actor | None, case: Case) -> EmergencyGrant | None:
         .order_by(EmergencyGrant.expires_at.desc()).limit(1))
 
 
+def _memberships_in_force(role: str):
+    """SQL: (user id, institution id) of the role's memberships in force today, of active accounts."""
+    today = local_today()
+    return (select(Membership.user_id, Membership.institution_id).join(User, User.id == Membership.user_id)
+            .where(Membership.role == role, User.is_active_account.is_(True),
+                   or_(Membership.valid_from.is_(None), Membership.valid_from <= today),
+                   or_(Membership.valid_to.is_(None), Membership.valid_to >= today)))
+
+
 def _users_with_role(role: str, *, institution_id: int | None = None,
                      municipality_id: int | None = None) -> list[User]:
-    today = local_today()
-    memberships = select(Membership.user_id).where(
-        Membership.role == role, or_(Membership.valid_from.is_(None), Membership.valid_from <= today),
-        or_(Membership.valid_to.is_(None), Membership.valid_to >= today))
+    memberships = _memberships_in_force(role)
     if institution_id is not None:
         memberships = memberships.where(Membership.institution_id == institution_id)
     if municipality_id is not None:
         memberships = memberships.where(Membership.institution_id.in_(
             select(Institution.id).where(Institution.municipality_id == municipality_id)))
-    return list(db.session.scalars(select(User).where(User.id.in_(memberships),
-                                                      User.is_active_account.is_(True)).order_by(User.id)))
+    user_ids = select(memberships.subquery().c.user_id)
+    return list(db.session.scalars(select(User).where(User.id.in_(user_ids)).order_by(User.id)))
 
 
 def case_owners(case: Case) -> list[User]:
@@ -71,16 +77,43 @@ def case_owners(case: Case) -> list[User]:
     return list(people.values())
 
 
-def officers_for(municipality_id: int) -> list[User]:
-    """The municipality's data-protection officers; without one, every data-protection officer."""
-    return _users_with_role("dpo", municipality_id=municipality_id) or _users_with_role("dpo")
+def officers_for(municipality_id: int | None) -> list[User]:
+    """The municipality's data-protection officers; without one, every data-protection officer
+    (exactly the officers whose `officer_reach` takes the municipality in)."""
+    found = _users_with_role("dpo", municipality_id=municipality_id) if municipality_id is not None else []
+    return found or _users_with_role("dpo")
 
 
-def load_grant(grant_id: int) -> EmergencyGrant | None:
-    """A grant with its user, institution and case."""
-    return db.session.scalar(select(EmergencyGrant).where(EmergencyGrant.id == grant_id).options(
-        joinedload(EmergencyGrant.user), joinedload(EmergencyGrant.institution),
-        joinedload(EmergencyGrant.case), joinedload(EmergencyGrant.reviewed_by)))
+def _municipalities_with_officers():
+    """SQL: ids of the municipalities that have a data-protection officer today."""
+    memberships = _memberships_in_force("dpo").subquery()
+    return select(Institution.municipality_id).where(Institution.id.in_(select(memberships.c.institution_id)))
+
+
+def officer_reach(actor: Actor | None, municipality_column, *, nowhere_too: bool = False):
+    """SQL: the municipalities a data-protection officer answers for — their own, and every one without
+    an officer of its own (officers_for tells the officers of the others about it); `nowhere_too` takes in
+    rows of no municipality, which officers_for(None) tells every officer about."""
+    if actor is None or actor.municipality_id is None:
+        return false()
+    reach = or_(municipality_column == actor.municipality_id,
+                municipality_column.not_in(_municipalities_with_officers()))
+    return or_(reach, municipality_column.is_(None)) if nowhere_too else reach
+
+
+def reach_municipalities(actor: Actor | None) -> list[Municipality]:
+    """The municipalities the officer answers for, by name."""
+    return list(db.session.scalars(select(Municipality).where(officer_reach(actor, Municipality.id))
+                                   .order_by(Municipality.name)))
+
+
+def load_grant(actor: Actor | None, grant_id: int) -> EmergencyGrant | None:
+    """A grant of a case the officer answers for, with its user, institution and case."""
+    return db.session.scalar(
+        select(EmergencyGrant).join(Case, Case.id == EmergencyGrant.case_id)
+        .where(EmergencyGrant.id == grant_id, officer_reach(actor, Case.municipality_id)).options(
+            joinedload(EmergencyGrant.user), joinedload(EmergencyGrant.institution),
+            joinedload(EmergencyGrant.case), joinedload(EmergencyGrant.reviewed_by)))
 
 
 @dataclass(frozen=True)
@@ -93,9 +126,11 @@ class GrantPage:
     next_after: int | None
 
 
-def grants_page(*, reviewed: bool, after: int | None, limit: int) -> GrantPage:
-    """Waiting grants oldest first, or reviewed ones newest first, with what each grantee did."""
-    query = select(EmergencyGrant).options(
+def grants_page(actor: Actor | None, *, reviewed: bool, after: int | None, limit: int) -> GrantPage:
+    """Waiting grants oldest first, or reviewed ones newest first, of the cases the officer answers for,
+    with what each grantee did."""
+    query = select(EmergencyGrant).join(Case, Case.id == EmergencyGrant.case_id).where(
+        officer_reach(actor, Case.municipality_id)).options(
         joinedload(EmergencyGrant.user), joinedload(EmergencyGrant.institution),
         joinedload(EmergencyGrant.case), joinedload(EmergencyGrant.reviewed_by))
     if reviewed:
@@ -139,9 +174,10 @@ def justifications(grants: list[EmergencyGrant]) -> dict[int, str | None]:
     return texts
 
 
-def alerts(*, reviewed: bool, limit: int) -> list[AccessAlert]:
-    """Open alerts oldest first, or the latest reviewed ones."""
-    query = select(AccessAlert).options(joinedload(AccessAlert.user), joinedload(AccessAlert.reviewed_by))
+def alerts(actor: Actor | None, *, reviewed: bool, limit: int) -> list[AccessAlert]:
+    """Open alerts oldest first, or the latest reviewed ones, of the municipalities the officer answers for."""
+    query = select(AccessAlert).where(officer_reach(actor, AccessAlert.municipality_id, nowhere_too=True)) \
+        .options(joinedload(AccessAlert.user), joinedload(AccessAlert.reviewed_by))
     if reviewed:
         query = query.where(AccessAlert.reviewed_at.is_not(None)).order_by(AccessAlert.id.desc())
     else:
@@ -149,7 +185,8 @@ def alerts(*, reviewed: bool, limit: int) -> list[AccessAlert]:
     return list(db.session.scalars(query.limit(limit)).unique())
 
 
-def load_alert(alert_id: int) -> AccessAlert | None:
-    """An alert with its user."""
-    return db.session.scalar(select(AccessAlert).where(AccessAlert.id == alert_id)
-                             .options(joinedload(AccessAlert.user)))
+def load_alert(actor: Actor | None, alert_id: int) -> AccessAlert | None:
+    """An alert of a municipality the officer answers for, with its user."""
+    return db.session.scalar(select(AccessAlert).where(
+        AccessAlert.id == alert_id, officer_reach(actor, AccessAlert.municipality_id, nowhere_too=True))
+        .options(joinedload(AccessAlert.user)))

@@ -66,10 +66,9 @@ def request_access():
 
 
 
-
 def _grant_list(*, reviewed: bool):
     after = request.args.get("after", type=int)
-    page = selectors.grants_page(reviewed=reviewed, after=after, limit=_page_size())
+    page = selectors.grants_page(current_actor(), reviewed=reviewed, after=after, limit=_page_size())
     texts = selectors.justifications(page.grants)
     for grant in page.grants:
         audit.record("emergency_grant.read", object_type="EmergencyGrant", object_id=grant.id,
@@ -100,7 +99,7 @@ def reviewed():
 @requires(Permission.EMERGENCY_REVIEW)
 def review(grant_id: int):
     """One grant: its justification and the grantee's activity, and the officer's finding."""
-    grant = selectors.load_grant(grant_id)
+    grant = selectors.load_grant(current_actor(), grant_id)
     if grant is None:
         abort(404)
     form = ReviewForm()
@@ -124,15 +123,17 @@ def review(grant_id: int):
 @requires(Permission.ALERT_VIEW)
 def alerts():
     """Open alerts of unusual access, oldest first, and the latest reviewed ones."""
-    return render_template("emergency/alerts.html", open_alerts=selectors.alerts(reviewed=False, limit=_page_size()),
-                           closed=selectors.alerts(reviewed=True, limit=_page_size()))
+    actor = current_actor()
+    return render_template("emergency/alerts.html",
+                           open_alerts=selectors.alerts(actor, reviewed=False, limit=_page_size()),
+                           closed=selectors.alerts(actor, reviewed=True, limit=_page_size()))
 
 
 @bp.route("/alerts/<int:alert_id>", methods=["GET", "POST"])
 @requires(Permission.ALERT_VIEW)
 def review_alert(alert_id: int):
     """Close an alert with a note."""
-    alert = selectors.load_alert(alert_id)
+    alert = selectors.load_alert(current_actor(), alert_id)
     if alert is None:
         abort(404)
     form = AlertReviewForm()

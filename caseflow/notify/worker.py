@@ -62,28 +62,35 @@ def run_periodic() -> None:
     global _daily_done_on
     from caseflow.actions.reminders import send_reminders
     from caseflow.emergency.alerts import detect_unusual_access
+    from caseflow.imports.jobs import purge_stale
     from caseflow.inforequests.reminders import send_info_request_reminders
     from caseflow.people.auth.throttle import purge_old
     from caseflow.records.services.retention import run_retention
+    from caseflow.warning.services.schedule import recompute_due
 
     purge_old()
     send_reminders()
     send_info_request_reminders()
     detect_unusual_access()
     db.session.commit()
+    recompute_due()
     if _daily_done_on != local_today():
+        purge_stale()
         run_retention()
         db.session.commit()
         _daily_done_on = local_today()
 
 
 def run_forever(*, once: bool = False) -> None:
-    """Deliver mail and run periodic jobs until stopped."""
+    """Deliver mail, check queued imports and run periodic jobs until stopped."""
+    from caseflow.imports.jobs import run_queued
+
     poll = float(current_app.config["WORKER_POLL_SECONDS"])
     last_periodic = 0.0
     while True:
         try:
             deliver_due()
+            run_queued(limit=1)  # one queued import per cycle, so mail is not held up
             if time.monotonic() - last_periodic > 300:
                 run_periodic()
                 last_periodic = time.monotonic()

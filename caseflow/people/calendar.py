@@ -32,6 +32,11 @@ def school_year_span(school_year: str) -> tuple[date, date] | None:
     return date(bounds[0], 9, 1), date(bounds[1], 8, 31)
 
 
+def school_year_of(day: date) -> int:
+    """The first calendar year of the school year a day falls in (1 September to 31 August)."""
+    return day.year if day.month >= 9 else day.year - 1
+
+
 class Semester(db.Model):
     """One semester of a school year as a municipality's schools keep it."""
 

@@ -5,9 +5,8 @@ from __future__ import annotations
 from datetime import date
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
 
-from caseflow.access import Actor, Permission, can
+from caseflow.access import Actor, Permission, can, rls
 from caseflow.access.permissions import MUNICIPAL_ROLES
 from caseflow.audit import services as audit
 from caseflow.crypto import blind_index, seal
@@ -59,10 +58,12 @@ def _code(raw: str) -> PersonalCode:
 def _check_unique(actor: Actor, code: PersonalCode, *, except_id: int | None = None) -> str:
     """Return the code's blind index, or refuse when another pupil has the code."""
     index = blind_index(code.value, purpose=CODE_PURPOSE)
-    existing = db.session.scalar(select(Pupil).where(Pupil.personal_code_index == index))
-    if existing is not None and existing.id != except_id:
-        raise DuplicateCode(existing.id, can(actor, Permission.PUPIL_VIEW, existing),
-                            coordinator=actor.role in MUNICIPAL_ROLES)
+    # the whole registry (row security would hide another municipality's pupil): only the id comes back
+    existing_id = rls.pupil_id_by_code(db.session, index)
+    if existing_id is not None and existing_id != except_id:
+        existing = db.session.get(Pupil, existing_id)
+        visible = existing is not None and can(actor, Permission.PUPIL_VIEW, existing)
+        raise DuplicateCode(existing_id, visible, coordinator=actor.role in MUNICIPAL_ROLES)
     return index
 
 

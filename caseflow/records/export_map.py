@@ -54,7 +54,17 @@ EXPORT_MAP: dict[str, Exported | LeftOut] = {
                                  "institution, reason, justification, times and the review's outcome; the "
                                  "officer's review note is about the staff member, not the pupil"),
     "legal_holds": Exported("cases.legal_holds"),
-    "retention_records": Exported("cases.anonymised_at"),
+    "retention_records": Exported("cases.anonymised_at",
+                                  "when the case was anonymised; a concern, plan, request or justification "
+                                  "anonymised on its own shows as erased texts"),
+    "absence_records": Exported("school_data.absences", "every imported lesson missed, with its kind and source"),
+    "absence_totals": Exported("school_data.semester_totals"),
+    "grade_records": Exported("school_data.grades"),
+    "class_records": Exported("school_data.classes", "the class of each school year from enrolment lists"),
+    "warning_signals": Exported("early_warning.signals",
+                                "the rule, the measured value and threshold, the numbers read"),
+    "warning_dismissals": Exported("early_warning.dismissals", "with the decrypted reason"),
+    "warning_notices": Exported("early_warning.notices", "notices to the municipality about unexcused absences"),
     "audit_log": Exported("consultations",
                           "entries with pupil_id = the pupil: time, institution, role and action; the staff "
                           "member's name and address are the staff member's own data"),

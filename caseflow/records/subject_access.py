@@ -78,7 +78,8 @@ def _case(case) -> dict:
     notes = db.session.scalars(select(Note).where(Note.case_id == case.id)
                                .order_by(Note.root_id, Note.version)).all()
     team_names = _users(m.user_id for m in case.team)
-    retention = db.session.scalar(select(RetentionRecord).where(RetentionRecord.case_id == case.id))
+    retention = db.session.scalar(select(RetentionRecord).where(RetentionRecord.category == "case",
+                                                                RetentionRecord.object_id == case.id))
     holds = db.session.scalars(select(LegalHold).where(LegalHold.case_id == case.id)
                                .order_by(LegalHold.id)).all()
     return {
@@ -258,6 +259,61 @@ def _plans(pupil_id, numbers) -> list[dict]:
                             "next_steps": _text(p, "next_steps")}} for p in rows]
 
 
+def _warnings(pupil_id: int) -> dict:
+    """Early-warning signals computed about the pupil, the dismissals with their reasons, and the notices
+    sent to the municipality about unexcused absences."""
+    from caseflow.warning.models import WarningDismissal, WarningNotice, WarningSignal
+    from caseflow.warning.rules import describe
+    from caseflow.warning.rules import label as rule_label
+
+    signals = db.session.scalars(select(WarningSignal).where(WarningSignal.pupil_id == pupil_id)
+                                 .order_by(WarningSignal.id)).all()
+    dismissals = db.session.scalars(select(WarningDismissal).where(WarningDismissal.pupil_id == pupil_id)
+                                    .order_by(WarningDismissal.id)).all()
+    notices = db.session.scalars(select(WarningNotice).where(WarningNotice.pupil_id == pupil_id)
+                                 .order_by(WarningNotice.id)).all()
+    schools = _institutions([s.school_id for s in signals] + [d.school_id for d in dismissals]
+                            + [n.school_id for n in notices])
+    return {
+        "signals": [{"rule": rule_label(s.rule), "measure": describe(s.rule, s.value, s.threshold),
+                     "school": schools.get(s.school_id), "value": s.value, "threshold": s.threshold,
+                     "evidence": s.evidence, "computed_at": _iso(s.computed_at)}
+                    for s in signals],
+        "dismissals": [{"rule": rule_label(d.rule), "school": schools.get(d.school_id),
+                        "reason": _text(d, "reason"), "dismissed_at": _iso(d.dismissed_at)} for d in dismissals],
+        "notices": [{"school": schools.get(n.school_id), "unexcused": n.unexcused,
+                     "notified_at": _iso(n.notified_at)} for n in notices],
+    }
+
+
+def _school_data(pupil_id: int) -> dict:
+    """Imported school data: each school year's class, semester totals, grades and every absence record."""
+    from caseflow.imports.models import AbsenceRecord, AbsenceTotal, ClassRecord, GradeRecord
+    from caseflow.people.calendar import Semester
+
+    def rows(model, order):
+        return db.session.scalars(select(model).where(model.pupil_id == pupil_id).order_by(*order)).all()
+
+    classes = rows(ClassRecord, (ClassRecord.school_year,))
+    totals = rows(AbsenceTotal, (AbsenceTotal.semester_id,))
+    grades = rows(GradeRecord, (GradeRecord.school_year, GradeRecord.period, GradeRecord.subject_key))
+    absences = rows(AbsenceRecord, (AbsenceRecord.day, AbsenceRecord.lesson))
+    schools = _institutions([r.school_id for r in (*classes, *totals, *grades, *absences)])
+    semesters = {s.id: str(s) for s in db.session.scalars(select(Semester).where(
+        Semester.id.in_({t.semester_id for t in totals})))} if totals else {}
+    return {
+        "classes": [{"school_year": c.school_year, "school": schools.get(c.school_id), "class": c.class_name}
+                    for c in classes],
+        "semester_totals": [{"semester": semesters.get(t.semester_id), "school": schools.get(t.school_id),
+                             "lessons": t.lessons_total, "unexcused": t.unexcused, "excused": t.excused}
+                            for t in totals],
+        "grades": [{"school_year": g.school_year, "period": g.period, "school": schools.get(g.school_id),
+                    "subject": g.subject, "mark": g.mark} for g in grades],
+        "absences": [{"day": a.day.isoformat(), "lesson": a.lesson, "kind": a.kind, "school": schools.get(a.school_id),
+                      "source": a.source} for a in absences],
+    }
+
+
 def _consultations(actor: Actor, pupil_id: int) -> list[dict]:
     """When and by which institution (and role) the pupil's data was consulted, and what for."""
     from caseflow.audit.selectors import pupil_trail
@@ -286,7 +342,7 @@ def subject_export(actor: Actor, pupil) -> dict:
         "referrals": _referrals(case_ids, numbers), "session_requests": _requests(case_ids, numbers),
         "agenda_items": _agenda_items(case_ids, numbers), "actions": _actions(case_ids, numbers),
         "concerns": _concerns(pupil.id, case_ids), "support_plans": _plans(pupil.id, numbers),
-        "consultations": _consultations(actor, pupil.id),
+        "early_warning": _warnings(pupil.id), "school_data": _school_data(pupil.id), "consultations": _consultations(actor, pupil.id),
     }
 
 

@@ -9,8 +9,10 @@ from flask_babel import gettext as _
 from caseflow.access import Permission, current_actor, requires
 from caseflow.audit import services as audit
 from caseflow.core.pdf import pdf_response, render_pdf
+from caseflow.emergency.selectors import reach_municipalities
 from caseflow.records import forms, selectors
 from caseflow.records.services.holds import HoldError, place_hold, release_hold
+from caseflow.records.services.retention_categories import CATEGORIES, PUPIL
 from caseflow.records.subject_access import ERASED, code_label, subject_export, when
 
 bp = Blueprint("records", __name__, url_prefix="/records")
@@ -130,5 +132,10 @@ def hold_release(hold_id: int):
 @bp.route("/retention-runs")
 @requires(Permission.RETENTION_VIEW)
 def runs():
-    """The retention job's runs, newest first."""
-    return render_template("records/runs.html", runs=selectors.retention_runs(current_actor()))
+    """Retention in the officer's municipalities: each category's period, the next run's work, the runs."""
+    actor = current_actor()
+    municipalities = reach_municipalities(actor)
+    return render_template("records/runs.html", municipalities=municipalities,
+                           outlook=selectors.retention_outlook(actor, municipalities),
+                           runs=selectors.retention_runs(actor, [m.id for m in municipalities]),
+                           categories=CATEGORIES, PUPIL=PUPIL)

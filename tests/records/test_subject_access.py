@@ -37,7 +37,8 @@ def test_the_json_export_holds_everything_about_the_pupil(app, client, factory, 
     assert response.headers["Content-Disposition"].startswith("attachment")
     body = response.get_json()
     assert set(body) == {"format", "generated_at", "pupil", "cases", "referrals", "session_requests",
-                         "agenda_items", "actions", "concerns", "support_plans", "consultations"}
+                         "agenda_items", "actions", "concerns", "support_plans", "early_warning", "school_data",
+                         "consultations"}
     assert body["pupil"]["personal_code"] == world.pupil.personal_code
     assert body["pupil"]["enrolments"][0]["school"] == "Ezerkrastu pamatskola"
     [case] = body["cases"]
@@ -58,6 +59,7 @@ def test_the_json_export_holds_everything_about_the_pupil(app, client, factory, 
     [plan] = body["support_plans"]
     assert plan["goals"] == data.GOALS
     assert plan["measures"][0]["delivered_hours"] == "1.50"
+    assert body["early_warning"] == {"signals": [], "dismissals": [], "notices": []}
     reads = [r for r in body["consultations"] if r["action"] == "case.read"]
     assert reads and reads[0]["institution"] == "Ezerkrastu pamatskola"
     assert reads[0]["role"] == "social_pedagogue" and reads[0]["at"]
@@ -147,3 +149,77 @@ def test_the_officer_reads_case_content_only_through_the_export(app, client, fac
     factory.login(client, world.dpo)
     assert client.get(f"/cases/{world.case.id}").status_code in (403, 404)
     assert client.get(f"/pupils/{world.pupil.id}").status_code in (403, 404)
+
+
+def _semester(app, w) -> int:
+    from datetime import date
+
+    from caseflow.extensions import db
+    from caseflow.people.calendar import Semester
+
+    semester = Semester(municipality_id=w.home.id, school_year="2026/2027", number=1,
+                        starts_on=date(2026, 9, 1), ends_on=date(2026, 12, 22))
+    db.session.add(semester)
+    db.session.flush()
+    return semester.id
+
+
+def test_the_export_holds_the_early_warning_about_the_pupil(app, client, factory, world, tmp_path):
+    from caseflow.crypto import seal
+    from caseflow.extensions import db
+    from caseflow.warning.models import WarningDismissal, WarningNotice, WarningSignal
+
+    with app.app_context():
+        db.session.add_all([
+            WarningSignal(municipality_id=world.home.id, pupil_id=world.pupil.id, school_id=world.school.id,
+                          rule="unexcused_lessons", value=31, threshold=20, evidence={"lessons": 31}),
+            WarningSignal(municipality_id=world.home.id, pupil_id=world.pupil2.id, school_id=world.school.id,
+                          rule="unexcused_lessons", value=44, threshold=20, evidence={}),
+            WarningNotice(municipality_id=world.home.id, pupil_id=world.pupil.id, school_id=world.school.id,
+                          semester_id=_semester(app, world), unexcused=31)])
+        dismissal = WarningDismissal(municipality_id=world.home.id, pupil_id=world.pupil.id,
+                                     school_id=world.school.id, rule="unexcused_lessons",
+                                     dismissed_by_id=world.pedagogue.id)
+        db.session.add(dismissal)
+        db.session.flush()
+        seal(dismissal, "reason", "Slimības lapa iesniegta vēlāk", scope=f"pupil:{world.pupil.id}")
+        db.session.commit()
+    factory.login(client, world.dpo)
+    body = _export(client, world).get_json()["early_warning"]
+    [signal] = body["signals"]
+    assert (signal["value"], signal["threshold"], signal["school"]) == (31, 20, "Ezerkrastu pamatskola")
+    assert "31" in signal["measure"]
+    assert [d["reason"] for d in body["dismissals"]] == ["Slimības lapa iesniegta vēlāk"]
+    assert [n["unexcused"] for n in body["notices"]] == [31]
+
+
+def test_the_export_holds_the_pupils_imported_school_data_only(app, client, factory, world, tmp_path):
+    from datetime import date
+
+    from caseflow.extensions import db
+    from caseflow.imports.models import AbsenceRecord, ClassRecord, GradeRecord, ImportBatch
+
+    with app.app_context():
+        semester_id = _semester(app, world)
+        batch = ImportBatch(kind="absences", municipality_id=world.home.id, file_name="x.csv",
+                            file_sha256="0" * 64, file_size=1, status="imported")
+        db.session.add(batch)
+        db.session.flush()
+        for pupil, lesson in ((world.pupil, 3), (world.pupil2, 4)):
+            db.session.add_all([
+                AbsenceRecord(municipality_id=world.home.id, pupil_id=pupil.id, school_id=world.school.id,
+                              semester_id=semester_id, class_name="7.b", day=date(2026, 10, 6), lesson=lesson,
+                              kind="unexcused", source="eklase", source_record_id=f"E{pupil.id}",
+                              batch_id=batch.id),
+                GradeRecord(municipality_id=world.home.id, pupil_id=pupil.id, school_id=world.school.id,
+                            school_year="2026/2027", period="1", semester_id=semester_id, subject="Matemātika",
+                            subject_key="matematika", mark=str(lesson), value=lesson, failing=lesson <= 3,
+                            batch_id=batch.id),
+                ClassRecord(municipality_id=world.home.id, pupil_id=pupil.id, school_id=world.school.id,
+                            school_year="2026/2027", class_name=f"7.{lesson}", grade=7, batch_id=batch.id)])
+        db.session.commit()
+    factory.login(client, world.dpo)
+    body = _export(client, world).get_json()["school_data"]
+    assert [(a["day"], a["lesson"], a["kind"]) for a in body["absences"]] == [("2026-10-06", 3, "unexcused")]
+    assert [(g["subject"], g["mark"]) for g in body["grades"]] == [("Matemātika", "3")]
+    assert [c["class"] for c in body["classes"]] == ["7.3"]

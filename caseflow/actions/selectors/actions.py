@@ -50,7 +50,8 @@ def warm_keys(actions: list[Action]) -> list:
     return preload_keys(a.text_scope for a in actions)
 
 
-def _with_people(query: Select) -> Select:
+def with_people(query: Select) -> Select:
+    """A query over actions that also loads the case's pupil, group, institution and people shown."""
     return query.options(joinedload(Action.case).joinedload(Case.pupil), joinedload(Action.group),
                          joinedload(Action.institution), joinedload(Action.supervisor),
                          joinedload(Action.assignee))
@@ -58,7 +59,7 @@ def _with_people(query: Select) -> Select:
 
 def load_action(action_id: int, **_url_args) -> Action | None:
     """Load an action with what its page shows, for @requires (which then asks the policy)."""
-    return db.session.scalar(_with_people(select(Action).where(Action.id == action_id)).options(
+    return db.session.scalar(with_people(select(Action).where(Action.id == action_id)).options(
         joinedload(Action.accepted_by), joinedload(Action.started_by), joinedload(Action.closed_by),
         selectinload(Action.follow_ups).joinedload(FollowUp.logged_by)))
 
@@ -87,7 +88,7 @@ def queue(actor: Actor, *, status: str = "open", after: str | None = None, limit
     key = _after_key(after)
     if key is not None:
         query = query.where(tuple_(Action.due_on, Action.id) > tuple_(*key))
-    rows = list(db.session.scalars(_with_people(query).order_by(Action.due_on, Action.id).limit(limit + 1)))
+    rows = list(db.session.scalars(with_people(query).order_by(Action.due_on, Action.id).limit(limit + 1)))
     more = len(rows) > limit
     rows = rows[:limit]
     keys = warm_keys(rows)  # noqa: F841 — held while decrypting

@@ -58,7 +58,8 @@ class Board:
     by_case: list[Counts]
 
 
-def _where(query: Select, actor: Actor, filters: Filters) -> Select:
+def narrowed(query: Select, actor: Actor, filters: Filters) -> Select:
+    """A query over actions kept to the actor's board (policy scope) and narrowed by the filters."""
     query = scope(query, actor, Permission.ACTION_BOARD, Action)
     if filters.group_id is not None:
         query = query.where(Action.group_id == filters.group_id)
@@ -81,7 +82,7 @@ def _sums(today: date) -> tuple:
 
 
 def _list(actor: Actor, filters: Filters, *conditions) -> list[Action]:
-    query = _where(select(Action), actor, filters).where(
+    query = narrowed(select(Action), actor, filters).where(
         Action.status.in_([str(s) for s in OPEN_ACTION_STATUSES]), *conditions)
     return list(db.session.scalars(query.options(
         joinedload(Action.case).joinedload(Case.pupil), joinedload(Action.group), joinedload(Action.institution),
@@ -103,11 +104,11 @@ def board(actor: Actor, filters: Filters) -> Board:
     """The board over every action of the groups the actor chairs, narrowed by the filters."""
     today = local_today()
     week_end = today + timedelta(days=6 - today.weekday())
-    by_institution = db.session.execute(_where(
+    by_institution = db.session.execute(narrowed(
         select(Institution.id, Institution.name, *_sums(today)).select_from(Action)
         .join(Institution, Institution.id == Action.institution_id), actor, filters)
         .group_by(Institution.id, Institution.name).order_by(Institution.name, Institution.id))
-    by_case = db.session.execute(_where(
+    by_case = db.session.execute(narrowed(
         select(Case, Pupil, *_sums(today)).select_from(Action)
         .join(Case, Case.id == Action.case_id).join(Pupil, Pupil.id == Case.pupil_id), actor, filters)
         .group_by(Case.id, Pupil.id)

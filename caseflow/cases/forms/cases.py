@@ -9,6 +9,7 @@ from wtforms.validators import Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from caseflow.cases.models import CaseStatus
+from caseflow.cases.selectors.cases import Filters
 from caseflow.cases.services.opening import MAX_TEXT, CaseDetails
 from caseflow.core.forms import BaseForm
 from caseflow.pupils.forms import _int_or_none, _max_length, _strip
@@ -75,6 +76,13 @@ def case_form(groups, **kwargs) -> CaseForm:
 STATUS_CHOICES = [("", _l("All")), ("active", _l("Open or referred")), (CaseStatus.OPEN, _l("Open")),
                   (CaseStatus.REFERRED, _l("Referred")), (CaseStatus.CLOSED, _l("Closed"))]
 SORT_CHOICES = [("updated", _l("Last change")), ("opened", _l("Opening date")), ("name", _l("Pupil's name"))]
+#: the work list's filters as they appear in its address (and in its downloads' addresses)
+FILTER_ARGS = ("status", "category", "risk_group", "class_name", "semester", "urgent", "search", "sort")
+
+
+def given_filters(args) -> dict[str, str]:
+    """The work-list filters a request's arguments carry, for links that keep them."""
+    return {k: args[k] for k in FILTER_ARGS if args.get(k)}
 
 
 class FilterForm(BaseForm):
@@ -98,3 +106,11 @@ class FilterForm(BaseForm):
         self.category.choices = [("", lazy_pgettext("categories (feminine in Latvian)", "All"))] + choices["categories"]
         self.risk_group.choices = [("", lazy_pgettext("risk groups (feminine in Latvian)", "All"))] + choices["risk_groups"]
         self.semester.choices = [("", _l("Any"))] + choices["semesters"]
+
+    def filters(self, view: str) -> Filters:
+        """The selector's narrowing of the work list `view` (once the form has validated)."""
+        return Filters(
+            view=view, status=self.status.data or "", category_id=self.category.data,
+            risk_group_id=self.risk_group.data, class_name=self.class_name.data or "",
+            semester_id=self.semester.data, urgent=bool(self.urgent.data), search=self.search.data or "",
+            sort=self.sort.data or "updated")

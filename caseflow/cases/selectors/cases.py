@@ -1,4 +1,5 @@
-"""Reads of cases: the loader for @requires, the work lists (filters, sorting, keyset pages)."""
+"""Reads of cases: the loader for @requires, the work lists (which a role has; filters, sorting,
+keyset pages)."""
 from __future__ import annotations
 
 import base64
@@ -6,10 +7,11 @@ import json
 from dataclasses import dataclass
 from datetime import date, datetime
 
+from flask_babel import gettext as _
 from sqlalchemy import exists, func, or_, select, tuple_
 from sqlalchemy.orm import joinedload, selectinload
 
-from caseflow.access import Actor, Permission, scope
+from caseflow.access import Actor, Permission, can, scope
 from caseflow.cases.models import Case, CaseEntry, CaseRiskFactor, CaseStatus, CaseTeamMember
 from caseflow.cases.taxonomy import ListEntry, ListKind, RiskGroup, RiskItem
 from caseflow.crypto import DecryptionError, unseal
@@ -49,6 +51,18 @@ class CasePage:
 
     rows: list[Case]
     next_cursor: str | None
+
+
+def views_of(actor: Actor) -> list[tuple[str, str]]:
+    """The work lists a role has: its own cases, its school's, or (coordinator) all in sight."""
+    if actor.institution_id and can(actor, Permission.CASE_OPEN):
+        return [(MINE, _("My cases")), (SCHOOL, _("My school's cases"))]
+    return [(MINE, _("My cases")), (ALL, _("All cases I can see"))]
+
+
+def chosen_view(views: list[tuple[str, str]], requested: str | None) -> str:
+    """The requested work list when the role has it, otherwise its widest one."""
+    return requested if requested in dict(views) else views[-1][0]
 
 
 def load_case(case_id: int, **_url_args) -> Case | None:

@@ -8,7 +8,7 @@ from sqlalchemy.exc import IntegrityError
 from caseflow.access import Permission, can, current_actor, requires
 from caseflow.audit import services as audit
 from caseflow.cases import events
-from caseflow.cases.forms.cases import FilterForm, case_form
+from caseflow.cases.forms.cases import FilterForm, case_form, given_filters
 from caseflow.cases.selectors import cases as selectors
 from caseflow.cases.services import opening
 from caseflow.cases.taxonomy import ListKind
@@ -18,38 +18,24 @@ from caseflow.core.transactions import lost_race
 from caseflow.extensions import db
 from caseflow.pupils.selectors import load_pupil
 
-FILTER_ARGS = ("status", "category", "risk_group", "class_name", "semester", "urgent", "search", "sort")
-
-
-def _views_of(actor) -> list[tuple[str, str]]:
-    """The work lists a role has: its own cases, its school's, or (coordinator) all in sight."""
-    if actor.institution_id and can(actor, Permission.CASE_OPEN):
-        return [(selectors.MINE, _("My cases")), (selectors.SCHOOL, _("My school's cases"))]
-    return [(selectors.MINE, _("My cases")), (selectors.ALL, _("All cases I can see"))]
-
 
 @bp.route("/")
 @requires(Permission.CASE_LIST)
 def index():
     """A work list of cases with filters, search, sorting and keyset pages."""
     actor = current_actor()
-    views = _views_of(actor)
-    view = request.args.get("view") if request.args.get("view") in dict(views) else views[-1][0]
+    views = selectors.views_of(actor)
+    view = selectors.chosen_view(views, request.args.get("view"))
     form = FilterForm(request.args)
     form.offer(selectors.filter_choices(actor))
     page = selectors.CasePage([], None)
     if form.validate():
-        filters = selectors.Filters(
-            view=view, status=form.status.data or "", category_id=form.category.data,
-            risk_group_id=form.risk_group.data, class_name=form.class_name.data or "",
-            semester_id=form.semester.data, urgent=bool(form.urgent.data), search=form.search.data or "",
-            sort=form.sort.data or "updated")
-        page = selectors.visible_cases(actor, filters, cursor=request.args.get("after"),
+        page = selectors.visible_cases(actor, form.filters(view), cursor=request.args.get("after"),
                                        limit=int(current_app.config["PAGE_SIZE"]))
+    args = given_filters(request.args)
     if page.rows:
-        audit.record("case.list", detail={"view": view, "filters": sorted(
-            k for k in FILTER_ARGS if request.args.get(k)), "shown": [c.id for c in page.rows]})
-    args = {k: request.args[k] for k in FILTER_ARGS if request.args.get(k)}
+        audit.record("case.list", detail={"view": view, "filters": sorted(args),
+                                          "shown": [c.id for c in page.rows]})
     return render_template(
         "cases/index.html", form=form, page=page, views=views, view=view,
         next_url=url_for(".index", view=view, **args, after=page.next_cursor) if page.next_cursor else None,
@@ -97,6 +83,10 @@ def open_case(pupil, pupil_id: int):
     form = _case_form(actor.municipality_id, actor.institution_id)
     if request.method == "GET":
         form.lead_user_id.data = actor.user_id if actor.user_id in dict(form.lead_user_id.choices) else None
+        if request.args.get("source") == "warning" and concern is None:
+            from caseflow.warning.prefill import prefill_case_form
+
+            prefill_case_form(form, actor, pupil.id)
     if existing is None and form.validate_on_submit():
         try:
             case = opening.open_case(actor=actor, pupil=pupil, details=form.details(), concern=concern)

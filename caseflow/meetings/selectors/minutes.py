@@ -1,5 +1,5 @@
 """The minutes assembled from the record, in a fixed number of statements however many items a
-session has; the per-institution extract; who may download an extract."""
+session has; the per-institution extract; who reads only their part; who may download an extract."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import exists, select
 from sqlalchemy.orm import joinedload, selectinload
 
-from caseflow.access import Actor
+from caseflow.access import Actor, Permission, can
 from caseflow.actions.models import Action
 from caseflow.cases.models import Case
 from caseflow.crypto import preload_keys, unseal
@@ -103,6 +103,12 @@ def minutes_record(session: GroupSession, *, institution_id: int | None = None) 
         addenda = [(a, unseal(a, "text") or "") for a in minutes.addenda]
     return MinutesRecord(session=session, minutes=minutes, text=text, attendance=attendance, items=records,
                          measures_heading=measures_heading(group), addenda=addenda or [])
+
+
+def reads_only_own_part(actor: Actor, session: GroupSession) -> bool:
+    """Once minutes are approved, members read only their institution's part (the chair: all of it),
+    as members see an agenda case only until approval unless their institution holds an action."""
+    return session.status == "approved" and not can(actor, Permission.SESSION_MANAGE, session)
 
 
 def may_take_extract(actor: Actor, session: GroupSession) -> bool:

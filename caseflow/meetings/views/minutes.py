@@ -39,14 +39,8 @@ def _minutes_url(session):
     return url_for(".minutes_view", session_id=session.id)
 
 
-def _only_own_part(session) -> bool:
-    """Once minutes are approved, members read only their institution's part (the chair: all of it),
-    as members see an agenda case only until approval unless their institution holds an action."""
-    return session.status == "approved" and not can(current_actor(), Permission.SESSION_MANAGE, session)
-
-
 def _render(session, *, text_form=None, addendum_form=None, refusal=None):
-    own_part = _only_own_part(session)
+    own_part = selectors.reads_only_own_part(current_actor(), session)
     record = selectors.minutes_record(
         session, **({"institution_id": current_actor().institution_id} if own_part else {}))
     _audit_read("minutes.read", session, record)
@@ -129,7 +123,7 @@ def _pdf(session, record, *, title: str, filename: str, institution=None):
 @requires(Permission.SESSION_VIEW, load=load_session)
 def minutes_pdf(session, session_id: int):
     """The full minutes as a tagged PDF in Latvian (the chair; members until approval, then the extract)."""
-    if _only_own_part(session):
+    if selectors.reads_only_own_part(current_actor(), session):
         return redirect(url_for(".minutes_extract", session_id=session.id))
     record = selectors.minutes_record(session)
     _audit_read("minutes.pdf", session, record)

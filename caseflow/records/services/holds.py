@@ -33,11 +33,10 @@ def case_id_from_number(number: str | None) -> int | None:
 
 def place_hold(*, actor: Actor, case_number: str, reason: str) -> LegalHold:
     """Put a case under a legal hold so that retention leaves it alone until the hold is released."""
-    from caseflow.cases.models import Case
+    from caseflow.records.selectors import holdable_case
 
-    case_id = case_id_from_number(case_number)
-    case = db.session.get(Case, case_id) if case_id else None
-    if case is None:
+    case = holdable_case(actor, case_id_from_number(case_number))
+    if case is None:  # another municipality's case is answered like a missing one
         raise HoldError("case_number", _l("No case has this number. Write it as on the case page, "
                                           "e.g. L-000123."))
     reason = (reason or "").strip()

@@ -1,164 +1,218 @@
-"""Anonymise closed cases whose retention period has passed, unless a legal hold stops it.
+"""Anonymise records whose retention period has passed, unless a legal hold stops it.
 
-The period is the municipal setting `retention_case_years` (0 = not set: nothing is anonymised).
-A case keeps its row, municipality, school, dates, categories, outcome and risk items, so the
-aggregates stay true; its texts and the identifiers of the people around it are blanked, and the
-pupil's data key is destroyed when nothing else about the pupil is still within its period.
+Each data category (retention_categories.CATEGORIES) has its own municipal setting in years
+(0 = not set: nothing of the category is anonymised — no default pretends to be the law). A record
+keeps its row, municipality, school, dates and codes, so the aggregates stay true; its texts and the
+identifiers of the people around it are blanked. A legal hold on a case keeps the case with all its
+parts, and the pupil's concerns and plans of the same municipality. Once nothing about a pupil is
+kept, the pupil studies nowhere any more and early warning does not flag them, the pupil's data key
+is destroyed and the registry entry's name, birth date and personal code are blanked. A second run
+on the same day changes nothing.
 """
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 
-from sqlalchemy import select, update
+from sqlalchemy import and_, exists, or_, select, update
+from sqlalchemy.orm import aliased
 
 from caseflow.audit import services as audit
 from caseflow.crypto import shred
 from caseflow.db import local_today, utcnow
 from caseflow.extensions import db
 from caseflow.records.models import LegalHold, RetentionRecord, RetentionRun
+from caseflow.records.services.retention_categories import (
+    BLANK_NAME,
+    BY_CODE,
+    CASE,
+    CATEGORIES,
+    CONCERN,
+    PLAN,
+    PUPIL,
+    anonymised,
+)
 
-CASE_YEARS = "retention_case_years"
-#: what a blanked name reads as
-BLANK_NAME = "—"
-
-
-def retention_years(municipality_id: int) -> int:
-    """The municipality's retention period in years; 0 while the setting is not registered or not set."""
-    from caseflow.people.settings import get_setting
-
-    try:
-        return max(int(get_setting(municipality_id, CASE_YEARS) or 0), 0)
-    except KeyError:
-        return 0
+#: kept for callers of the first version: the closed cases' setting
+CASE_YEARS = BY_CODE[CASE].setting
 
 
 def add_years(day: date, years: int) -> date:
-    """The same calendar day `years` later (29 February → 28 February)."""
+    """The same calendar day `years` later (or earlier, for negative years; 29 February → 28 February)."""
     try:
         return day.replace(year=day.year + years)
     except ValueError:
         return day.replace(year=day.year + years, day=28)
 
 
+def periods(municipality_ids=None) -> dict[tuple[int, str], int]:
+    """(municipality, category) → years for every period that is set (above 0), in one query."""
+    from caseflow.people.models import MunicipalSetting
+    from caseflow.people.settings import REGISTRY
+
+    by_setting = {c.setting: c.code for c in CATEGORIES}
+    query = select(MunicipalSetting.municipality_id, MunicipalSetting.key, MunicipalSetting.value).where(
+        MunicipalSetting.key.in_(list(by_setting)))
+    if municipality_ids is not None:
+        query = query.where(MunicipalSetting.municipality_id.in_(list(municipality_ids)))
+    years = {}
+    for municipality_id, key, raw in db.session.execute(query):
+        try:
+            value = REGISTRY[key].clean(json.loads(raw)) if key in REGISTRY else int(json.loads(raw))
+        except (ValueError, TypeError):  # unreadable: as if not set
+            continue
+        if value > 0:
+            years[(municipality_id, by_setting[key])] = value
+    return years
+
+
+@dataclass(frozen=True)
+class Item:
+    """One record a run anonymises or a legal hold keeps."""
+
+    category: str
+    object_id: int
+    municipality_id: int
+    pupil_id: int | None
+    case_id: int | None
+
+
 @dataclass
 class RetentionPlan:
-    """What a run will do on a day: the cases to anonymise and those a legal hold keeps."""
+    """What a run will do on a day: the records to anonymise and those a legal hold keeps."""
 
     today: date
-    to_anonymise: list[int] = field(default_factory=list)
-    held: list[int] = field(default_factory=list)
-    years: dict[int, int] = field(default_factory=dict)
+    to_anonymise: list[Item] = field(default_factory=list)
+    held: list[Item] = field(default_factory=list)
+    #: (municipality, category) → years, for the periods that are set
+    years: dict[tuple[int, str], int] = field(default_factory=dict)
 
-    def expired(self, municipality_id: int, day: date | None) -> bool:
-        """True if a record of this day is past the municipality's period (never while it is not set)."""
-        if municipality_id not in self.years:
-            self.years[municipality_id] = retention_years(municipality_id)
-        years = self.years[municipality_id]
-        return bool(years and day is not None and add_years(day, years) < self.today)
+    def counts(self, municipality_id: int) -> dict[str, tuple[int, int]]:
+        """Category → (to anonymise, held) in one municipality."""
+        result = {c.code: (0, 0) for c in CATEGORIES}
+        for items, index in ((self.to_anonymise, 0), (self.held, 1)):
+            for item in items:
+                if item.municipality_id == municipality_id:
+                    pair = list(result[item.category])
+                    pair[index] += 1
+                    result[item.category] = (pair[0], pair[1])
+        return result
 
 
-def plan_retention(*, today: date | None = None) -> RetentionPlan:
-    """The closed cases past their period that are not yet anonymised, split by legal hold."""
-    from caseflow.cases.models import Case, CaseStatus
+def _holds() -> tuple[set[int], set[tuple[int, int]]]:
+    """The cases under a hold in force, and (pupil, municipality) of each: their concerns and plans are kept too."""
+    from caseflow.cases.models import Case
 
-    plan = RetentionPlan(today=today or local_today())
-    rows = db.session.execute(
-        select(Case.id, Case.municipality_id, Case.closed_on)
-        .where(Case.status == CaseStatus.CLOSED, Case.closed_on.is_not(None),
-               Case.id.not_in(select(RetentionRecord.case_id)))
-        .order_by(Case.id)).all()
-    due = [case_id for case_id, municipality_id, closed_on in rows if plan.expired(municipality_id, closed_on)]
-    held = set(db.session.scalars(select(LegalHold.case_id).where(
-        LegalHold.released_at.is_(None), LegalHold.case_id.in_(due)))) if due else set()
-    plan.to_anonymise = [c for c in due if c not in held]
-    plan.held = [c for c in due if c in held]
+    rows = db.session.execute(select(Case.id, Case.pupil_id, Case.municipality_id).join(
+        LegalHold, LegalHold.case_id == Case.id).where(LegalHold.released_at.is_(None))).all()
+    return {case_id for case_id, _p, _m in rows}, {(pupil_id, m) for _c, pupil_id, m in rows}
+
+
+def plan_retention(*, today: date | None = None, municipality_ids=None) -> RetentionPlan:
+    """The records past their period that are not yet anonymised, split by legal hold."""
+    plan = RetentionPlan(today=today or local_today(), years=periods(municipality_ids))
+    held_cases, held_pupils = _holds()
+    in_run: set[int] = set()
+    for category in CATEGORIES:
+        for (municipality_id, code), years in sorted(plan.years.items()):
+            if code != category.code:
+                continue
+            for row in category.candidates(municipality_id, add_years(plan.today, -years) + timedelta(days=1)):
+                if not add_years(row.start, years) < plan.today:
+                    continue
+                if category.code != CASE and row.case_id in in_run:
+                    continue  # anonymised with its case in this run
+                item = Item(category.code, row.object_id, municipality_id, row.pupil_id, row.case_id)
+                held = row.case_id in held_cases or (
+                    category.code in (CONCERN, PLAN) and (row.pupil_id, municipality_id) in held_pupils)
+                (plan.held if held else plan.to_anonymise).append(item)
+                if category.code == CASE and not held:
+                    in_run.add(row.object_id)
     return plan
 
 
-def _pupil_still_kept(plan: RetentionPlan, pupil_id: int, released: set[int]) -> bool:
-    """True if a case, plan or concern of the pupil is still within its period (its key must stay)."""
+def _finished_pupils(today: date) -> list[tuple[int, int]]:
+    """(pupil, municipality of their latest record) for pupils with an anonymised record, nothing about
+    them still kept, no enrolment today or later, no early-warning signal, and not yet forgotten."""
     from caseflow.cases.models import Case
     from caseflow.concerns.models import Concern
     from caseflow.plans.models import SupportPlan
+    from caseflow.pupils.models import Enrolment
+    from caseflow.warning.models import WarningSignal
 
-    if any(c not in released for c in db.session.scalars(select(Case.id).where(Case.pupil_id == pupil_id))):
-        return True
-    for case_id, municipality_id, ends_on in db.session.execute(
-            select(SupportPlan.case_id, SupportPlan.municipality_id, SupportPlan.ends_on)
-            .where(SupportPlan.pupil_id == pupil_id)):
-        if (case_id not in released) if case_id else not plan.expired(municipality_id, ends_on):
-            return True
-    for case_id, municipality_id, reported_at in db.session.execute(
-            select(Concern.case_id, Concern.municipality_id, Concern.reported_at)
-            .where(Concern.pupil_id == pupil_id)):
-        if (case_id not in released) if case_id else not plan.expired(municipality_id, reported_at.date()):
-            return True
-    return False
-
-
-def _blank(model, where, **values) -> None:
-    db.session.execute(update(model).where(where).values(**values).execution_options(synchronize_session=False))
-
-
-def _blank_case(case_id: int) -> None:
-    """Blank the case's texts and the identifiers of the people around it; keep codes, dates and ids."""
-    from caseflow.actions.models import Action, FollowUp
-    from caseflow.cases.models import Case, CaseEvent, CaseParty, CaseRiskFactor, Note, Referral
-    from caseflow.concerns.models import Concern
-    from caseflow.emergency.models import EmergencyGrant
-    from caseflow.inforequests.models import InfoRequest
-    from caseflow.meetings.models import AgendaItem, Attendance, ItemReport, SessionRequest
-    from caseflow.plans.models import PlanMeasure, SupportPlan
-    from caseflow.sharing.models import CaseParticipant
-
-    items = select(AgendaItem.id).where(AgendaItem.case_id == case_id)
-    actions = select(Action.id).where(Action.case_id == case_id)
-    plans = select(SupportPlan.id).where(SupportPlan.case_id == case_id)
-    _blank(Case, Case.id == case_id, summary_enc=None)
-    _blank(CaseRiskFactor, CaseRiskFactor.case_id == case_id, description_enc=None)
-    _blank(CaseParty, CaseParty.case_id == case_id, full_name=BLANK_NAME, contact_enc=None)
-    _blank(CaseEvent, CaseEvent.case_id == case_id, text_enc=None)
-    _blank(Note, Note.case_id == case_id, body_enc=None)
-    _blank(Referral, Referral.case_id == case_id, tried_enc=None, request_enc=None, return_reason_enc=None)
-    _blank(SessionRequest, SessionRequest.case_id == case_id, reasons_enc=None, decline_reason_enc=None,
-           requested_for=None)
-    _blank(AgendaItem, AgendaItem.case_id == case_id, discussion_enc=None)
-    _blank(ItemReport, ItemReport.item_id.in_(items), text_enc=None)
-    _blank(Attendance, Attendance.item_id.in_(items), name=BLANK_NAME, email=None)
-    _blank(Action, Action.case_id == case_id, description_enc=None, cannot_reason_enc=None, result_enc=None)
-    _blank(FollowUp, FollowUp.action_id.in_(actions), text_enc=None)
-    _blank(SupportPlan, SupportPlan.case_id == case_id, goals_enc=None, progress_enc=None, next_steps_enc=None)
-    _blank(PlanMeasure, PlanMeasure.plan_id.in_(plans), basis_enc=None)
-    _blank(EmergencyGrant, EmergencyGrant.case_id == case_id, justification_enc=None)
-    _blank(CaseParticipant, CaseParticipant.case_id == case_id, reason_enc=None)
-    _blank(InfoRequest, InfoRequest.case_id == case_id, question_enc=None, purpose_enc=None, answer_enc=None)
-    _blank(Concern, Concern.case_id == case_id, pupil_described_enc=None, noticed_enc=None, response_enc=None,
-           forward_remark_enc=None)
+    record = aliased(RetentionRecord)
+    pupil = record.pupil_id
+    kept_case = exists().where(Case.pupil_id == pupil, ~anonymised(CASE, Case.id))
+    kept_concern = exists().where(Concern.pupil_id == pupil, or_(
+        and_(Concern.case_id.is_(None), ~anonymised(CONCERN, Concern.id)),
+        and_(Concern.case_id.is_not(None), ~anonymised(CASE, Concern.case_id))))
+    kept_plan = exists().where(SupportPlan.pupil_id == pupil, or_(
+        and_(SupportPlan.case_id.is_(None), ~anonymised(PLAN, SupportPlan.id)),
+        and_(SupportPlan.case_id.is_not(None), ~anonymised(CASE, SupportPlan.case_id))))
+    studying = exists().where(Enrolment.pupil_id == pupil, or_(Enrolment.end_date.is_(None),
+                                                               Enrolment.end_date >= today))
+    # early warning still flags the child (e.g. declared here and enrolled nowhere): the entry is in use
+    flagged = exists().where(WarningSignal.pupil_id == pupil)
+    rows = db.session.execute(
+        select(pupil, record.municipality_id).where(
+            pupil.is_not(None), ~anonymised(PUPIL, pupil), ~kept_case, ~kept_concern, ~kept_plan, ~studying,
+            ~flagged)
+        .order_by(pupil, record.id)).all()
+    return list({pupil_id: municipality_id for pupil_id, municipality_id in rows}.items())
 
 
-def execute_retention(plan: RetentionPlan, *, on_case: Callable[[], None] | None = None) -> RetentionRun:
-    """Anonymise the plan's cases (flushes, never commits) and record and audit the run."""
-    from caseflow.cases.models import Case
+def _forget_pupil(pupil_id: int) -> bool:
+    """Destroy the pupil's data key and blank the registry entry's identifiers; True if a key was destroyed."""
+    from caseflow.pupils.models import Pupil, name_key
 
-    run = RetentionRun(started_at=utcnow(), held=len(plan.held), anonymised=0, keys_destroyed=0)
+    db.session.execute(update(Pupil).where(Pupil.id == pupil_id).values(
+        first_name=BLANK_NAME, last_name=BLANK_NAME, first_name_key=name_key(BLANK_NAME),
+        last_name_key=name_key(BLANK_NAME), birth_date=None, personal_code_enc=None, personal_code_index=None)
+        .execution_options(synchronize_session=False))
+    return shred(f"pupil:{pupil_id}")
+
+
+def _tally(summary: dict, municipality_id: int, category: str, *, done: int = 0, held: int = 0) -> None:
+    part = summary.setdefault(str(municipality_id), {})
+    before = part.get(category, [0, 0])
+    part[category] = [before[0] + done, before[1] + held]
+
+
+def execute_retention(plan: RetentionPlan, *, on_item: Callable[[], None] | None = None) -> RetentionRun:
+    """Anonymise the plan's records (flushes, never commits), then forget the pupils nothing is kept of;
+    record and audit the run."""
+    run = RetentionRun(started_at=utcnow(), held=len(plan.held), anonymised=0, keys_destroyed=0, summary={})
+    summary: dict = {}
+    for municipality_id, category in plan.years:
+        _tally(summary, municipality_id, category)
+    for item in plan.held:
+        _tally(summary, item.municipality_id, item.category, held=1)
     db.session.add(run)
     db.session.flush()
-    released = set(plan.to_anonymise) | set(db.session.scalars(select(RetentionRecord.case_id)))
-    for case_id in plan.to_anonymise:
-        pupil_id = db.session.scalar(select(Case.pupil_id).where(Case.id == case_id))
-        _blank_case(case_id)
-        destroyed = not _pupil_still_kept(plan, pupil_id, released) and shred(f"pupil:{pupil_id}")
-        db.session.add(RetentionRecord(case_id=case_id, run_id=run.id, anonymised_at=utcnow(),
-                                       key_destroyed=destroyed))
-        audit.record("retention.anonymise", object_type="Case", object_id=case_id, pupil_id=pupil_id,
-                     detail={"run_id": run.id, "key_destroyed": destroyed})
+    for item in plan.to_anonymise:
+        category = BY_CODE[item.category]
+        category.blank([item.object_id])
+        db.session.add(RetentionRecord(category=item.category, object_id=item.object_id, run_id=run.id,
+                                       municipality_id=item.municipality_id, pupil_id=item.pupil_id,
+                                       anonymised_at=utcnow()))
+        audit.record("retention.anonymise", object_type=category.object_type, object_id=item.object_id,
+                     pupil_id=item.pupil_id, detail={"run_id": run.id, "category": item.category})
+        _tally(summary, item.municipality_id, item.category, done=1)
         run.anonymised += 1
+        if on_item is not None:
+            on_item()
+    db.session.flush()
+    for pupil_id, municipality_id in _finished_pupils(plan.today):
+        destroyed = _forget_pupil(pupil_id)
+        db.session.add(RetentionRecord(category=PUPIL, object_id=pupil_id, run_id=run.id, pupil_id=pupil_id,
+                                       municipality_id=municipality_id, anonymised_at=utcnow()))
+        audit.record("retention.forget_pupil", object_type="Pupil", object_id=pupil_id, pupil_id=pupil_id,
+                     detail={"run_id": run.id, "key_destroyed": destroyed})
+        _tally(summary, municipality_id, PUPIL, done=1)
         run.keys_destroyed += int(destroyed)
-        if on_case is not None:
-            on_case()
-    run.finished_at = utcnow()
+    run.finished_at, run.summary = utcnow(), summary
     db.session.flush()
     audit.record("retention.run", object_type="RetentionRun", object_id=run.id,
                  detail={"anonymised": run.anonymised, "held": run.held, "keys_destroyed": run.keys_destroyed,

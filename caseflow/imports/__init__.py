@@ -1,0 +1,1 @@
+"""Imports of school data: absences, semester totals, grades and enrolment lists."""

@@ -1,0 +1,1 @@
+"""Workflow rules of early warning: computing signals, dismissing them, telling the municipality."""
