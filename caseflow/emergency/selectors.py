@@ -14,6 +14,7 @@ from caseflow.crypto import DecryptionError, blind_index, preload_keys, unseal
 from caseflow.db import local_today, utcnow
 from caseflow.emergency.models import AccessAlert, EmergencyGrant
 from caseflow.extensions import db
+from caseflow.people.directory import people_with_role
 from caseflow.people.models import Institution, Membership, Municipality, User
 from caseflow.pupils.models import Pupil
 from caseflow.pupils.personal_code import PersonalCodeError, parse
@@ -58,30 +59,18 @@ def _memberships_in_force(role: str):
                    or_(Membership.valid_to.is_(None), Membership.valid_to >= today)))
 
 
-def _users_with_role(role: str, *, institution_id: int | None = None,
-                     municipality_id: int | None = None) -> list[User]:
-    memberships = _memberships_in_force(role)
-    if institution_id is not None:
-        memberships = memberships.where(Membership.institution_id == institution_id)
-    if municipality_id is not None:
-        memberships = memberships.where(Membership.institution_id.in_(
-            select(Institution.id).where(Institution.municipality_id == municipality_id)))
-    user_ids = select(memberships.subquery().c.user_id)
-    return list(db.session.scalars(select(User).where(User.id.in_(user_ids)).order_by(User.id)))
-
-
 def case_owners(case: Case) -> list[User]:
     """The owning school's head(s) and social pedagogue(s)."""
     people = {u.id: u for role in ("school_head", "social_pedagogue")
-              for u in _users_with_role(role, institution_id=case.school_id)}
+              for u in people_with_role(role, institution_id=case.school_id)}
     return list(people.values())
 
 
 def officers_for(municipality_id: int | None) -> list[User]:
     """The municipality's data-protection officers; without one, every data-protection officer
     (exactly the officers whose `officer_reach` takes the municipality in)."""
-    found = _users_with_role("dpo", municipality_id=municipality_id) if municipality_id is not None else []
-    return found or _users_with_role("dpo")
+    found = people_with_role("dpo", municipality_id=municipality_id) if municipality_id is not None else []
+    return found or people_with_role("dpo")
 
 
 def _municipalities_with_officers():
