@@ -7,7 +7,6 @@ from flask_babel import gettext as _
 from caseflow.access import Permission, current_actor, requires
 from caseflow.audit import services as audit
 from caseflow.db import local_today
-from caseflow.extensions import db
 from caseflow.pupils.selectors import load_pupil
 from caseflow.warning import history, selectors
 from caseflow.warning.forms import DismissForm
@@ -45,8 +44,7 @@ def dismiss(signal, signal_id: int):
         try:
             for each in siblings:
                 dismissal.dismiss(actor, each, form.reason.data)
-        except dismissal.DismissError as exc:
-            db.session.rollback()
+        except dismissal.DismissError as exc:  # refused before anything is written
             form.reason.errors = list(form.reason.errors) + [str(exc)]
         else:
             flash(_("The signals were dismissed. They show again if the next semester's data fire a rule."),
