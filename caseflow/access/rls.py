@@ -67,7 +67,7 @@ FROM pg_roles r LEFT JOIN pg_class c ON c.oid = to_regclass('cases') WHERE r.rol
 """
 
 
-def _under_row_security(connection) -> bool:
+def under_row_security(connection) -> bool:
     """Asked once per database connection, on the driver's cursor (the owner needs no key, and its
     requests keep their statement counts)."""
     record = connection.connection  # the pool's record: its info lives as long as the connection
@@ -82,7 +82,7 @@ def _under_row_security(connection) -> bool:
 
 
 def _set_key(connection, actor) -> None:
-    if _under_row_security(connection):
+    if under_row_security(connection):
         connection.execute(text(KEY_SQL), key_parameters(actor))
 
 
@@ -94,7 +94,7 @@ def key_for_person(user_id: int, institution_ids: list[int]) -> None:
     if db.engine.dialect.name != "postgresql":
         return
     connection = db.session().connection()
-    if _under_row_security(connection):
+    if under_row_security(connection):
         connection.execute(text(KEY_SQL), {"user": str(user_id), "chairs": False, "everywhere": "off",
                                            "institutions": ",".join(str(i) for i in institution_ids)})
 
@@ -343,7 +343,7 @@ def pupil_ids_by_codes(session, indexes) -> dict[str, int]:
     if not indexes or session.get_bind().dialect.name != "postgresql":
         return {}
     connection = session.connection()
-    if not _under_row_security(connection):
+    if not under_row_security(connection):
         return {}
     rows = connection.execute(text("SELECT code, caseflow_pupil_id_by_code(code)"
                                    " FROM unnest(CAST(:indexes AS text[])) AS code"), {"indexes": list(indexes)})

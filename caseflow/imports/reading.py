@@ -140,7 +140,7 @@ def _open_csv(stream: IO[bytes], encoding: str, sha256: str, size: int) -> Sheet
 
     def rows():
         for offset, cells in enumerate(reader, start=1):
-            if not _blank(cells):
+            if "".join(cells).strip():  # every cell of a CSV row is text: blank unless something shows
                 yield header_row + offset, cells
 
     return Sheet(encoding=encoding, sha256=sha256, size=size, header_row=header_row,

@@ -204,6 +204,12 @@ def confirm(batch: ImportBatch) -> ImportBatch:
         db.session.flush()
         raise ImportRefused(_l("Some of these rows were imported by another file since the preview. "
                                "Upload the file again to see a fresh preview."))
+    if _staged_rows(batch) != batch.rows_new + batch.rows_changed:
+        # unlogged staging tables are emptied by a database restart (see models/staging.py)
+        batch.status = BatchStatus.REJECTED
+        db.session.flush()
+        raise ImportRefused(_l("The checked rows of this preview are no longer kept (the database was "
+                               "restarted). Upload the file again to see a fresh preview."))
     now = utcnow()
     _WRITERS[batch.kind](batch, now)
     drop_staging(batch)
@@ -213,6 +219,12 @@ def confirm(batch: ImportBatch) -> ImportBatch:
     db.session.flush()
     audit.record("import.confirm", object_type="ImportBatch", object_id=batch.id, detail=_summary(batch))
     return batch
+
+
+def _staged_rows(batch: ImportBatch) -> int:
+    """How many rows the batch's preview staged."""
+    staged = STAGED[batch.kind]
+    return db.session.scalar(select(func.count()).select_from(staged).where(staged.batch_id == batch.id))
 
 
 def _raced(batch: ImportBatch) -> bool:
@@ -235,10 +247,12 @@ def _raced(batch: ImportBatch) -> bool:
         staged.batch_id == batch.id, staged.outcome == "new", held)))
 
 
-def _copy_new(batch: ImportBatch, target, staged, columns: tuple[str, ...], stamp: str, now) -> None:
-    """INSERT … SELECT the batch's new staged rows into the target table (one statement)."""
+def _copy_new(batch: ImportBatch, target, staged, columns: tuple[str, ...], stamp: str, now,
+              order: tuple[str, ...] = ()) -> None:
+    """INSERT … SELECT the batch's new staged rows into the target table (one statement; in the order of
+    the target's index, which then grows at its end instead of all over)."""
     source = select(*(getattr(staged, c) for c in columns), literal(batch.id), literal(now, UTCDateTime)).where(
-        staged.batch_id == batch.id, staged.outcome == "new")
+        staged.batch_id == batch.id, staged.outcome == "new").order_by(*(getattr(staged, c) for c in order))
     db.session.execute(target.__table__.insert().from_select([*columns, "batch_id", stamp], source))
 
 
@@ -256,7 +270,7 @@ def _replace_changed(batch: ImportBatch, target, staged, columns: tuple[str, ...
 def _write_absences(batch: ImportBatch, now) -> None:
     _copy_new(batch, AbsenceRecord, StagedAbsence, (
         "municipality_id", "pupil_id", "school_id", "semester_id", "class_name", "day", "lesson", "kind",
-        "source", "source_record_id"), "created_at", now)
+        "source", "source_record_id"), "created_at", now, order=("pupil_id", "day"))
 
 
 def _write_totals(batch: ImportBatch, now) -> None:

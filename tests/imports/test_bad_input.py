@@ -4,7 +4,8 @@ from __future__ import annotations
 import io
 from datetime import date
 
-from sqlalchemy import func, select
+import pytest
+from sqlalchemy import delete, func, select
 
 from caseflow.extensions import db
 from caseflow.imports import services
@@ -151,3 +152,22 @@ def test_one_bad_row_means_nothing_is_written_and_nothing_staged(app, world):
         else:
             raise AssertionError("a rejected batch must not be confirmed")
     assert _absences(app) == 0
+
+
+def test_a_preview_whose_staged_rows_are_gone_is_refused_not_half_written(app, world):
+    # the staging tables are UNLOGGED on PostgreSQL: a database restart empties them
+    rows = gen.absence_rows(world.pupils, world.number, start=date(2025, 10, 6), days=2)
+    result = run_import(app, municipal(world), _file(*rows))
+    assert result.status == "validated" and result.rows_new == len(rows)
+    with app.test_request_context():
+        db.session.execute(delete(StagedAbsence).where(StagedAbsence.batch_id == result.id,
+                                                       StagedAbsence.row_number > 3))
+        db.session.commit()
+        batch = db.session.get(ImportBatch, result.id)
+        with pytest.raises(services.ImportRefused) as refused:
+            services.confirm(batch)
+        db.session.commit()
+        assert "Augšupielādējiet datni vēlreiz" in str(refused.value.message)
+        assert db.session.get(ImportBatch, result.id).status == "rejected"
+    assert _absences(app) == 0
+

@@ -2,13 +2,13 @@
 batches with Core (parents before children), PostgreSQL's sequences moved past the ids at the end."""
 from __future__ import annotations
 
-import json
 from collections import Counter
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, contextmanager
 
-from sqlalchemy import JSON, Table, func, insert, select, text
+from sqlalchemy import Table, func, select, text
 
+from caseflow.core.bulk import insert_rows
 from caseflow.crypto.bulk import BulkSealer
 from caseflow.crypto.models import DataKey
 from caseflow.extensions import db
@@ -34,7 +34,6 @@ class Writer:
         self.dialect = self.connection.dialect.name
         #: PostgreSQL: COPY … FROM STDIN instead of INSERT (about 5× faster; see docs/generator.md)
         self.copy = self.dialect == "postgresql" if copy is None else copy
-        self._processors: dict[str, list] = {}
         self.counts: Counter[str] = Counter()
         self._buffers: dict[str, list[dict]] = {}
         self._next_id: dict[str, int] = {}
@@ -87,30 +86,8 @@ class Writer:
                 row.update(filler)
         for start in range(0, len(rows), self.batch):
             chunk = rows[start:start + self.batch]
-            if self.copy:
-                self._copy(table, chunk)
-            else:  # one executemany per batch
-                self.connection.execute(insert(table), chunk)
+            insert_rows(self.connection, table, chunk, copy=self.copy)
         self.counts[table.name] += len(rows)
-
-    def _copy(self, table: Table, rows: list[dict]) -> None:
-        """Stream a batch with COPY (PostgreSQL), values converted as SQLAlchemy would bind them."""
-        names = list(rows[0])
-        processors = [self._processor(table.c[name]) for name in names]
-        quote = self.connection.dialect.identifier_preparer.quote
-        statement = f"COPY {quote(table.name)} ({', '.join(quote(n) for n in names)}) FROM STDIN"
-        cursor = self.connection.connection.driver_connection.cursor()
-        # announce the COPY like any other statement, so statement counters and SQL logs see it
-        self.connection.dispatch.before_cursor_execute(self.connection, cursor, statement, (), None, False)
-        with cursor.copy(statement) as copy:
-            for row in rows:
-                copy.write_row([value if process is None or value is None else process(value)
-                                for process, value in zip(processors, (row[n] for n in names), strict=True)])
-
-    def _processor(self, column):
-        if isinstance(column.type, JSON):
-            return json.dumps
-        return column.type.bind_processor(self.connection.dialect)
 
     def finish(self) -> None:
         """Write what is left and move PostgreSQL's id sequences past the reserved ids."""

@@ -1,11 +1,15 @@
 """Staging rows: what a validated preview will write on confirmation. They hold pupil ids, never
 personal codes in the clear (a new pupil's code is sealed under the batch's own key, shredded after
-the batch is confirmed or discarded). Confirmation copies them with INSERT … SELECT."""
+the batch is confirmed or discarded). Confirmation copies them with INSERT … SELECT.
+
+On PostgreSQL the tables are UNLOGGED (no write-ahead log: a crash empties them, and confirmation
+then refuses, asking for the file again) and have no foreign key: they are written with COPY, millions
+of rows at a time, and removed by batch."""
 from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import Boolean, Date, ForeignKey, Integer, LargeBinary, String
+from sqlalchemy import DDL, Boolean, Date, Integer, LargeBinary, String, event
 from sqlalchemy.orm import Mapped, mapped_column
 
 from caseflow.extensions import db
@@ -17,7 +21,7 @@ class _Staged:
     """Columns every staging row has."""
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    batch_id: Mapped[int] = mapped_column(ForeignKey("import_batches.id", ondelete="CASCADE"), index=True)
+    batch_id: Mapped[int] = mapped_column(Integer, index=True)
     row_number: Mapped[int] = mapped_column(Integer)
     #: "new" or "changed"
     outcome: Mapped[str] = mapped_column(String(8))
@@ -91,3 +95,8 @@ class StagedEnrolment(_Staged, db.Model):
     class_name: Mapped[str] = mapped_column(String(20))
     grade: Mapped[int | None] = mapped_column(Integer)
     start_date: Mapped[date] = mapped_column(Date)
+
+
+for _model in (StagedAbsence, StagedTotal, StagedGrade, StagedEnrolment):
+    event.listen(_model.__table__, "after_create",
+                 DDL("ALTER TABLE %(table)s SET UNLOGGED").execute_if(dialect="postgresql"))

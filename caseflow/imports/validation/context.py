@@ -9,6 +9,7 @@ from datetime import date
 from sqlalchemy import select
 
 from caseflow.access import rls
+from caseflow.core.bulk import any_of
 from caseflow.crypto import blind_index
 from caseflow.extensions import db
 from caseflow.imports.models import ImportProblem
@@ -152,7 +153,7 @@ class Context:
         rows = db.session.execute(
             select(Pupil.personal_code_index, Pupil.id, Enrolment.school_id)
             .outerjoin(Enrolment, Enrolment.pupil_id == Pupil.id)
-            .where(Pupil.personal_code_index.in_(missing)))
+            .where(any_of(Pupil.personal_code_index, missing)))
         for index, pupil_id, school_id in rows:
             found.setdefault(index, (pupil_id, set()))[1].add(school_id)
         # under row security another municipality's pupil is hidden: the registry still knows the code

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from functools import partial
 
-from sqlalchemy import select, tuple_
+from sqlalchemy import exists, select, tuple_
 
+from caseflow.core.bulk import any_of, insert_values
 from caseflow.extensions import db
 from caseflow.imports import formats, values
 from caseflow.imports.models import (
@@ -26,12 +27,11 @@ _GRADE_CONTENT = ("subject", "mark")
 
 def _stage(model, rows: list[Row], columns: tuple[str, ...], ctx) -> None:
     """Insert the chunk's new and changed rows into the staging table in one statement."""
-    payload = [{"batch_id": ctx.batch_id, "row_number": r.number, "outcome": r.outcome,
-                "target_id": r.target_id, "municipality_id": ctx.municipality_id,
-                **{c: r.data[c] for c in columns}}
+    names = ["batch_id", "municipality_id", "row_number", "outcome", "target_id", *columns]
+    batch, town = ctx.batch_id, ctx.municipality_id
+    payload = [(batch, town, r.number, r.outcome, r.target_id, *(r.data[c] for c in columns))
                for r in rows if not r.bad and r.outcome in ("new", "changed")]
-    if payload:
-        db.session.execute(model.__table__.insert(), payload)
+    insert_values(db.session.connection(), model.__table__, names, payload)
 
 
 class AbsenceChecker(Checker):
@@ -39,15 +39,29 @@ class AbsenceChecker(Checker):
 
     fmt = formats.ABSENCES
 
+    def __init__(self, ctx, headers):
+        super().__init__(ctx, headers)
+        self.readers = (("class_name", partial(values.text, max_length=20)), ("day", values.parse_date),
+                        ("lesson", partial(values.whole_number, minimum=0, maximum=15)),
+                        ("kind", partial(values.absence_kind, marks=ctx.marks)), ("source", values.source))
+        self.record_id = partial(values.text, max_length=64)
+        #: source → whether the municipality holds any of its records (if not, every row is new)
+        self.sources_held: dict[str, bool] = {}
+
+    def _holds(self, source: str) -> bool:
+        """Does caseflow hold records of this source here? Asked once per source (a first import skips
+        the look-ups; a record written meanwhile by another batch is caught when confirming)."""
+        if source not in self.sources_held:
+            self.sources_held[source] = db.session.scalar(select(exists().where(
+                AbsenceRecord.municipality_id == self.ctx.municipality_id, AbsenceRecord.source == source)))
+        return self.sources_held[source]
+
     def parse(self, row: Row) -> None:
         self.take_code(row)
         self.take_school(row)
-        self.take(row, "class_name", partial(values.text, max_length=20), memo=True)
-        self.take(row, "day", values.parse_date, memo=True)
-        self.take(row, "lesson", partial(values.whole_number, minimum=0, maximum=15), memo=True)
-        self.take(row, "kind", partial(values.absence_kind, marks=self.ctx.marks), memo=True)
-        self.take(row, "source", values.source, memo=True)
-        self.take(row, "source_record_id", partial(values.text, max_length=64))
+        for key, read in self.readers:
+            self.take(row, key, read, memo=True)
+        self.take(row, "source_record_id", self.record_id)
         day = row.data.get("day")
         if day is not None:
             if day > self.ctx.today:
@@ -65,14 +79,18 @@ class AbsenceChecker(Checker):
         fine = [r for r in fine if self.dedupe(
             r, (r.data["source"], r.data["source_record_id"]), tuple(r.data[c] for c in _ABSENCE_CONTENT),
             f"{self.headers['source']} + {self.headers['source_record_id']}")]
-        keys = {(r.data["source"], r.data["source_record_id"]) for r in fine}
+        by_source: dict[str, set[str]] = {}
+        for row in fine:
+            by_source.setdefault(row.data["source"], set()).add(row.data["source_record_id"])
         existing = {}
-        if keys:
+        for source, record_ids in by_source.items():  # a file has one source, seldom more
+            if not self._holds(source):
+                continue
             query = select(AbsenceRecord.source, AbsenceRecord.source_record_id,
                            *(getattr(AbsenceRecord, c) for c in _ABSENCE_CONTENT)).where(
-                AbsenceRecord.municipality_id == self.ctx.municipality_id,
-                tuple_(AbsenceRecord.source, AbsenceRecord.source_record_id).in_(list(keys)))
-            existing = {(r[0], r[1]): tuple(r[2:]) for r in db.session.execute(query)}
+                AbsenceRecord.municipality_id == self.ctx.municipality_id, AbsenceRecord.source == source,
+                any_of(AbsenceRecord.source_record_id, sorted(record_ids)))
+            existing.update(((r[0], r[1]), tuple(r[2:])) for r in db.session.execute(query))
         for row in fine:
             held = existing.get((row.data["source"], row.data["source_record_id"]))
             if held is None:
