@@ -80,6 +80,8 @@ def _register(app: Flask) -> None:
     from caseflow.imports.views import bp as imports_bp
     from caseflow.inforequests.views import bp as inforequests_bp
     from caseflow.meetings.views import bp as meetings_bp
+    from caseflow.monitoring.cli import monitoring_cli
+    from caseflow.monitoring.views import bp as monitoring_bp
     from caseflow.notify.cli import worker_command
     from caseflow.people.admin.views import bp as admin_bp
     from caseflow.people.auth.views import bp as auth_bp
@@ -98,8 +100,9 @@ def _register(app: Flask) -> None:
     install_templating(app)
     for bp in (core_bp, auth_bp, admin_bp, pupils_bp, audit_bp, cases_bp, concerns_bp, plans_bp,
                meetings_bp, actions_bp, sharing_bp, records_bp, emergency_bp, inforequests_bp, exports_bp,
-               imports_bp, warning_bp):
+               imports_bp, warning_bp, monitoring_bp):
         app.register_blueprint(bp)
     db_cli.add_command(rls.grant_web_role_command)
-    for command in (audit_cli, keys_cli, demo_cli, worker_command, db_cli, records_cli, imports_cli):
+    for command in (audit_cli, keys_cli, demo_cli, worker_command, db_cli, records_cli, imports_cli,
+                    monitoring_cli):
         app.cli.add_command(command)

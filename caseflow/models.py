@@ -41,6 +41,22 @@ from caseflow.meetings.models import (  # noqa: F401
     MinutesAddendum,
     SessionRequest,
 )
+from caseflow.monitoring.models import (  # noqa: F401
+    ActivityYear,
+    AnnualReport,
+    Indicator,
+    IndicatorBaseline,
+    IndicatorTarget,
+    IndicatorValue,
+    PlanActivity,
+    PlanGoal,
+    PlanTask,
+    PlanVersion,
+    SeedCheck,
+    StatisticRow,
+    StatisticTable,
+    WorkingGroupMeeting,
+)
 from caseflow.notify.models import OutboxMessage  # noqa: F401
 from caseflow.people.auth.models import PasswordToken, RecoveryCode, SignInFailure, UserSession  # noqa: F401
 from caseflow.people.calendar import Semester  # noqa: F401

@@ -70,6 +70,9 @@ ENDPOINTS = {
     "imports.confirm": "import.run", "imports.discard": "import.run",
     "warning.index": "warning.list", "warning.dismiss": "warning.list", "warning.recompute": "import.run",
     "warning.overview": "warning.overview", "warning.school_data": "warning.school_data",
+    "monitoring.index": "monitoring.view", "monitoring.indicator": "monitoring.view",
+    "monitoring.plan": "monitoring.view", "monitoring.statistics": "monitoring.view",
+    "monitoring.recompute": "monitoring.edit", "monitoring.activity": "monitoring.edit",
 }
 
 #: permission → roles that hold it (for endpoints that are not about one child)
@@ -90,6 +93,8 @@ ROLES_WITH = {
     "import.run": {Role.SOCIAL_PEDAGOGUE, Role.COORDINATOR},
     "warning.list": {Role.SCHOOL_HEAD, Role.SOCIAL_PEDAGOGUE},
     "warning.overview": {Role.COORDINATOR},
+    "monitoring.view": {Role.COORDINATOR, Role.ANALYST},
+    "monitoring.edit": {Role.COORDINATOR},
 }
 #: the world's information request, asked by `court` and addressed to `school`: who reads and answers it
 #: (others holding info.answer get 404, roles without it 403)
@@ -104,7 +109,12 @@ OWN_OBJECT_ROLES = {
     **{e: {Role.SOCIAL_PEDAGOGUE} for e in ("imports.preview", "imports.status", "imports.confirm",
                                             "imports.discard")},
     "warning.dismiss": {Role.SCHOOL_HEAD, Role.SOCIAL_PEDAGOGUE},
+    # the municipality's indicator and plan activity (another municipality's: tests/monitoring/test_views.py)
+    "monitoring.indicator": {Role.COORDINATOR, Role.ANALYST},
+    "monitoring.activity": {Role.COORDINATOR},
 }
+#: endpoints that load their object before asking the policy: a refusal is 404 for every role
+LOADED_FIRST = {"warning.dismiss", "monitoring.indicator", "monitoring.activity"}
 
 #: relationship of a pupil to the actor → roles that may open / change that pupil
 PUPIL_VIEW = {
@@ -197,6 +207,7 @@ def world(app, factory):
         db.session.commit()
         ids["info_request_id"] = info.id
         ids.update(_import_and_warning(a.id, places["school"].id, pupils["own_school"].id))
+        ids.update(_monitoring(a.id))
     meetings_world = meetings.build_meetings_world(app, factory, places, (a, b))
     return {"places": places, "pupils": pupils, "enrolments": enrolments, "ids": ids, "cases": case_world,
             "meetings": meetings_world}
@@ -215,6 +226,20 @@ def _import_and_warning(municipality_id: int, school_id: int, pupil_id: int) -> 
     db.session.add_all([batch, signal])
     db.session.commit()
     return {"batch_id": batch.id, "signal_id": signal.id}
+
+
+def _monitoring(municipality_id: int) -> dict:
+    """An indicator and a plan activity of the municipality."""
+    from caseflow.monitoring.models import Indicator, PlanActivity, PlanGoal, PlanVersion
+
+    indicator = Indicator(municipality_id=municipality_id, code="1", title_lv="Rādītājs", value_kind="count")
+    version = PlanVersion(municipality_id=municipality_id, number=1, title="Plāns", years=[2026])
+    goal = PlanGoal(municipality_id=municipality_id, version=version, code="1", title="Mērķis")
+    activity = PlanActivity(municipality_id=municipality_id, goal=goal, code="1.1", title="Aktivitāte",
+                            years=[2026])
+    db.session.add_all([indicator, version, goal, activity])
+    db.session.commit()
+    return {"indicator_id": indicator.id, "activity_id": activity.id}
 
 
 def _urls(app, world, endpoint, home):
@@ -258,8 +283,7 @@ def _denied_status(endpoint: str, role: Role, relationship) -> int:
         return 404
     if endpoint in OWN_OBJECT_ROLES:
         # @requires with a loader answers 404 to everyone; the import views check the role first
-        loaded_first = endpoint == "warning.dismiss"
-        return 404 if loaded_first or role in ROLES_WITH[ENDPOINTS[endpoint]] else 403
+        return 404 if endpoint in LOADED_FIRST or role in ROLES_WITH[ENDPOINTS[endpoint]] else 403
     if relationship is None or (endpoint in meetings.ROLE_CHECK_FIRST
                                 and role not in ROLES_WITH[ENDPOINTS[endpoint]]):
         return 403

@@ -111,6 +111,13 @@ class Permission(StrEnum):
     WARNING_OVERVIEW = "warning.overview"
     #: a pupil's imported attendance and grades (the pupils one's institution is responsible for)
     SCHOOL_DATA_VIEW = "warning.school_data"
+    #: the municipality's monitoring: indicators against targets, the implementation plan, statistics and
+    #: annual reports — aggregates only, small cells suppressed
+    MONITORING_VIEW = "monitoring.view"
+    #: record indicator values, update the plan's activities, draft and move annual reports on
+    MONITORING_EDIT = "monitoring.edit"
+    #: the same figures per school (still suppressed)
+    MONITORING_SCHOOLS = "monitoring.schools"
 
 
 #: permissions whose use reads a child's data: every use is audited as a read
@@ -150,7 +157,8 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
         Permission.CASE_LIST, Permission.CASE_VIEW, Permission.NOTE_ADD, Permission.REFERRAL_DECIDE,
         Permission.CONCERN_HANDLE, Permission.PLAN_VIEW, Permission.CASE_SHARE, Permission.INFO_REQUEST,
         Permission.INFO_ANSWER, Permission.IMPORT_RUN, Permission.WARNING_OVERVIEW,
-        Permission.SCHOOL_DATA_VIEW} | _CHAIR),
+        Permission.SCHOOL_DATA_VIEW, Permission.MONITORING_VIEW, Permission.MONITORING_EDIT,
+        Permission.MONITORING_SCHOOLS} | _CHAIR),
     Role.SCHOOL_HEAD: frozenset(_PUPIL_WRITE | _CASE_OWNER | _PARTICIPANT | _INFO_ANSWER),
     Role.SOCIAL_PEDAGOGUE: frozenset(_PUPIL_WRITE | _CASE_OWNER | _PARTICIPANT | _INFO_ANSWER
                                      | {Permission.IMPORT_RUN}),
@@ -164,7 +172,8 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
         Permission.NOTE_ADD, Permission.EMERGENCY_ACCESS, Permission.INFO_REQUEST}),
     Role.MUNICIPAL_POLICE: frozenset(_REPORTER | _PARTICIPANT | _INFO_ANSWER | {Permission.EMERGENCY_ACCESS}),
     Role.STATE_POLICE: frozenset(_REPORTER | _PARTICIPANT | _INFO_ANSWER | {Permission.EMERGENCY_ACCESS}),
-    Role.ANALYST: frozenset(),
+    # the analyst sees suppressed aggregates of the municipality and nothing about any one child
+    Role.ANALYST: frozenset({Permission.MONITORING_VIEW}),
 }
 
 #: roles that work inside one school and see only that school's pupils

@@ -284,6 +284,18 @@ def _lazy_rule(name: str, condition_for):
     return lambda actor, permission, obj: _by_condition(_model(name), condition_for)(actor, permission, obj)
 
 
+#: monitoring rows belong to one municipality: its coordinator and its analysts work on them
+MONITORING_MODELS = ("Indicator", "PlanActivity", "StatisticTable", "AnnualReport")
+
+
+def _same_municipality(actor: Actor, permission: Permission, obj) -> bool:
+    return obj.municipality_id == actor.municipality_id
+
+
+def _municipality_scope(name: str):
+    return lambda actor: _model(name).municipality_id == actor.municipality_id
+
+
 def _bound(condition_for, permission: Permission):
     """A scope rule that asks condition_for about one fixed permission."""
     return lambda actor: condition_for(actor, permission)
@@ -302,6 +314,7 @@ _OBJECT_RULES = {
     "SessionRequest": _lazy_rule("SessionRequest", lambda actor, permission: participation.request_condition(actor)),
     "Action": _lazy_rule("Action", participation.action_condition_for),
     "WarningSignal": _lazy_rule("WarningSignal", _signal_condition_for),
+    **dict.fromkeys(MONITORING_MODELS, _same_municipality),
 }
 #: scope rules by model, or by (model, permission) where one model has several
 _SCOPE_RULES = {
@@ -328,6 +341,7 @@ _SCOPE_RULES = {
     **{(name, Permission.ADMIN_MANAGE): _whole_installation for name in ADMINISTERED_MODELS},
     **{("WarningSignal", p): _bound(_signal_condition_for, p)
        for p in (Permission.WARNING_LIST, Permission.WARNING_OVERVIEW)},
+    **{name: _municipality_scope(name) for name in MONITORING_MODELS},
 }
 
 

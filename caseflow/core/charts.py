@@ -80,3 +80,69 @@ def stacked_columns(labels: list[str], series: list[tuple[str, str, list[float]]
                  for k in range(ticks + 1))
     legend = tuple((key, text, PALETTE[n % len(PALETTE)]) for n, (key, text, _values) in enumerate(series))
     return StackedColumns(width, height, left, top, plot_height, tuple(columns), axis, legend)
+
+
+@dataclass(frozen=True)
+class Mark:
+    """A value placed on a chart: where it stands and what it says."""
+
+    x: float
+    y: float
+    year: int
+    value: float
+    text: str = ""
+
+
+@dataclass(frozen=True)
+class Trend:
+    """A line of measured values over years, with the baseline and the targets as marks."""
+
+    width: int
+    height: int
+    left: int
+    top: int
+    plot_height: int
+    years: tuple[tuple[float, int], ...]
+    ticks: tuple[tuple[float, float], ...]
+    measured: tuple[Mark, ...]
+    targets: tuple[Mark, ...]
+    baseline: Mark | None
+
+    @property
+    def path(self) -> str:
+        """The SVG path of the measured line."""
+        return " ".join(f"{'M' if n == 0 else 'L'}{m.x},{m.y}" for n, m in enumerate(self.measured))
+
+    @property
+    def bottom(self) -> float:
+        """The y of the axis."""
+        return self.top + self.plot_height
+
+
+def trend(measured: list[tuple[int, float]], targets: list[tuple[int, float, str]],
+          baseline: tuple[int, float] | None, *, width: int = 560, height: int = 220, left: int = 52,
+          top: int = 16, bottom: int = 30, ticks: int = 4) -> Trend:
+    """Geometry of a trend: measured (year, value), targets (year, value, text), baseline (year, value)."""
+    years = sorted({y for y, _ in measured} | {y for y, _, _ in targets} | ({baseline[0]} if baseline else set()))
+    if not years:
+        years = [0]
+    first, last = years[0], years[-1]
+    span = max(last - first, 1)
+    plot_width = width - left - 24
+    plot_height = height - top - bottom
+    values = [v for _, v in measured] + [v for _, v, _ in targets] + ([baseline[1]] if baseline else [])
+    maximum = nice_ceiling(max(values, default=0))
+
+    def x(year: int) -> float:
+        return round(left + 12 + plot_width * (year - first) / span, 1) if last > first else left + plot_width / 2
+
+    def y(value: float) -> float:
+        return round(top + plot_height - plot_height * max(value, 0) / maximum, 1)
+
+    return Trend(
+        width, height, left, top, plot_height,
+        years=tuple((x(year), year) for year in range(first, last + 1)),
+        ticks=tuple((y(maximum * k / ticks), maximum * k / ticks) for k in range(ticks + 1)),
+        measured=tuple(Mark(x(year), y(value), year, value) for year, value in sorted(measured)),
+        targets=tuple(Mark(x(year), y(value), year, value, text) for year, value, text in sorted(targets)),
+        baseline=Mark(x(baseline[0]), y(baseline[1]), baseline[0], baseline[1]) if baseline else None)

@@ -23,6 +23,7 @@ from caseflow.demo.institutions import (
     SEATS,
 )
 from caseflow.demo.meetings import load_meetings
+from caseflow.demo.monitoring import load_monitoring, seed_municipalities
 from caseflow.demo.pupils import PupilPlan, history_dates, plan_pupils, school_year_start
 from caseflow.demo.schooldata import load_school_data
 from caseflow.extensions import db
@@ -98,7 +99,13 @@ def load_demo(*, seed: int, today: date | None = None,
     summary = DemoSummary(seed=seed)
     try:
         municipalities, institutions = _institutions(summary, school_year_start(today))
-        users = _accounts(summary, institutions, school_year_start(today))
+        password_hash = hash_password(DEMO_PASSWORD)  # once: every demo account shares it
+        users = _accounts(summary, institutions, password_hash, school_year_start(today))
+        analysts: list = []
+        municipalities |= seed_municipalities(password_hash=password_hash, today=today, accounts=analysts)
+        summary.accounts += [AccountRow(*row) for row in analysts]
+        summary.users += len(analysts)
+        summary.municipalities = len(municipalities)
         _semesters(summary, municipalities, school_year_start(today))
         _group(summary, municipalities, institutions, users)
         _pupils(summary, plan_pupils(seed=seed, today=today), municipalities, institutions,
@@ -107,6 +114,7 @@ def load_demo(*, seed: int, today: date | None = None,
                                         institutions=institutions, users=users)
         summary.cases_made |= load_meetings(today=today, institutions=institutions, users=users)
         summary.cases_made |= load_school_data(seed=seed, today=today)
+        summary.cases_made |= load_monitoring(municipalities=municipalities, today=today)
         audit.record("demo.loaded", detail={"seed": seed, **summary.counts()})
         db.session.commit()
     except Exception:
@@ -141,9 +149,8 @@ def _institutions(summary: DemoSummary, year: int):
     return municipalities, institutions
 
 
-def _accounts(summary: DemoSummary, institutions: dict[str, Institution],
+def _accounts(summary: DemoSummary, institutions: dict[str, Institution], password_hash: str,
               year: int) -> dict[str, User]:
-    password_hash = hash_password(DEMO_PASSWORD)  # once: every demo account shares it
     users: dict[str, User] = {}
     for spec in ACCOUNTS:
         user = User(username=spec.username, full_name=spec.full_name, email=spec.username,

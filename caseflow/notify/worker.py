@@ -64,6 +64,7 @@ def run_periodic() -> None:
     from caseflow.emergency.alerts import detect_unusual_access
     from caseflow.imports.jobs import purge_stale
     from caseflow.inforequests.reminders import send_info_request_reminders
+    from caseflow.monitoring.computing import recompute_all
     from caseflow.people.auth.throttle import purge_old
     from caseflow.records.services.retention import run_retention
     from caseflow.warning.services.schedule import recompute_due
@@ -78,6 +79,7 @@ def run_periodic() -> None:
         purge_stale()
         run_retention()
         db.session.commit()
+        recompute_all(today=local_today())
         _daily_done_on = local_today()
 
 

@@ -1,14 +1,12 @@
 """Support plan forms: a new plan, its goals, a measure, delivered hours, the evaluation."""
 from __future__ import annotations
 
-from decimal import Decimal, InvalidOperation
-
 from flask_babel import lazy_gettext as _l
-from wtforms import DateField, RadioField, SelectField, StringField, TextAreaField
+from wtforms import DateField, RadioField, SelectField, TextAreaField
 from wtforms.fields import SelectChoice
 from wtforms.validators import InputRequired, Optional, ValidationError
 
-from caseflow.core.forms import BaseForm
+from caseflow.core.forms import BaseForm, DecimalCommaField
 from caseflow.core.i18n import format_date_lv
 from caseflow.plans.models import DeliveryMode, LearningDynamics
 from caseflow.plans.services import Evaluation, MeasureInput, PlanInput
@@ -52,30 +50,10 @@ class IdSelectField(SelectField):
                 raise ValueError(_l("Choose an option from the list.")) from None
 
 
-class HoursField(StringField):
+class HoursField(DecimalCommaField):
     """A number of hours; a decimal comma (1,5) is accepted as well as a point (1.5)."""
 
-    def __init__(self, label=None, validators=None, **kwargs):
-        kwargs.setdefault("render_kw", {"inputmode": "decimal", "autocomplete": "off", "size": 6})
-        super().__init__(label, validators, **kwargs)
-
-    def _value(self) -> str:
-        if self.raw_data:
-            return self.raw_data[0]
-        return "" if self.data is None else format(self.data.normalize(), "f")
-
-    def process_formdata(self, valuelist):
-        self.data = None
-        text = (valuelist[0] if valuelist else "").strip().replace(",", ".").replace(" ", "")
-        if not text:
-            return
-        try:
-            value = Decimal(text)
-        except InvalidOperation:
-            raise ValueError(_l("Enter the hours as a number, e.g. 1.5")) from None
-        if not value.is_finite():
-            raise ValueError(_l("Enter the hours as a number, e.g. 1.5"))
-        self.data = value
+    message = _l("Enter the hours as a number, e.g. 1.5")
 
 
 class PlanForm(BaseForm):

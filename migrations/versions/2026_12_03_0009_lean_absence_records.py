@@ -1,8 +1,8 @@
 """lean absence records, unlogged staging
 
 absence_records (millions of rows a semester, written only by a confirmed import) keeps its primary key,
-its natural key, one index by pupil and day and the foreign key to the pupil; the other foreign keys and
-two indexes no query used go (each cost a look-up or an index write per row). The import_staged_* tables
+its natural key and one index by pupil and day; its foreign keys and three indexes no query used go (each
+cost a look-up or an index write per inserted row). The import_staged_* tables
 lose their foreign key to the batch and become UNLOGGED on PostgreSQL. See docs/decisions.md, 21.
 
 Revision ID: 0009
@@ -30,6 +30,7 @@ def upgrade() -> None:
         batch_op.drop_constraint(batch_op.f('fk_absence_records_school_id_institutions'), type_='foreignkey')
         batch_op.drop_constraint(batch_op.f('fk_absence_records_municipality_id_municipalities'), type_='foreignkey')
         batch_op.drop_constraint(batch_op.f('fk_absence_records_batch_id_import_batches'), type_='foreignkey')
+        batch_op.drop_constraint(batch_op.f('fk_absence_records_pupil_id_pupils'), type_='foreignkey')
 
     with op.batch_alter_table('import_staged_absences', schema=None) as batch_op:
         batch_op.drop_constraint(batch_op.f('fk_import_staged_absences_batch_id_import_batches'), type_='foreignkey')
@@ -66,6 +67,7 @@ def downgrade() -> None:
 
     with op.batch_alter_table('absence_records', schema=None) as batch_op:
         batch_op.create_foreign_key(batch_op.f('fk_absence_records_batch_id_import_batches'), 'import_batches', ['batch_id'], ['id'])
+        batch_op.create_foreign_key(batch_op.f('fk_absence_records_pupil_id_pupils'), 'pupils', ['pupil_id'], ['id'])
         batch_op.create_foreign_key(batch_op.f('fk_absence_records_municipality_id_municipalities'), 'municipalities', ['municipality_id'], ['id'])
         batch_op.create_foreign_key(batch_op.f('fk_absence_records_school_id_institutions'), 'institutions', ['school_id'], ['id'])
         batch_op.create_foreign_key(batch_op.f('fk_absence_records_semester_id_semesters'), 'semesters', ['semester_id'], ['id'])

@@ -15,6 +15,8 @@ from caseflow.demo.names import has_latvian_letters
 from caseflow.demo.pupils import plan_pupils
 from caseflow.extensions import db
 from caseflow.meetings.models import CooperationGroup, GroupMember
+from caseflow.monitoring.fixtures import available_profiles
+from caseflow.monitoring.models import Indicator, IndicatorValue
 from caseflow.people.calendar import Semester, semester_on
 from caseflow.people.models import Institution, Membership, Municipality, User
 from caseflow.pupils.models import Enrolment, Pupil
@@ -42,7 +44,12 @@ def test_load_fills_an_empty_database_once(app, runner):
     assert "two-factor authentication" in result.output
     with app.app_context():
         before = _counts()
-        assert before["Municipality"] == 2
+        # the two demo municipalities and the five whose plans are the seed fixtures
+        assert before["Municipality"] == 2 + len(available_profiles())
+        assert db.session.scalar(select(func.count(func.distinct(Indicator.municipality_id)))) == 6
+        computed = set(db.session.scalars(select(Municipality.code).join(
+            IndicatorValue, IndicatorValue.municipality_id == Municipality.id).where(IndicatorValue.origin == "computed")))
+        assert computed == {"ezerkrasti"}
         assert before["Pupil"] == PUPIL_TOTAL
         # nobody is enrolled in TOTP: each demo user enrols at first sign-in
         assert db.session.scalar(select(func.count()).select_from(User)

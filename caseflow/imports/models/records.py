@@ -33,12 +33,12 @@ class AbsenceRecord(db.Model):
         Index("ix_absence_records_pupil_day", "pupil_id", "day"),
     )
 
-    # Millions of rows a semester, written only by a confirmed import that checked every reference:
-    # only the pupil keeps a foreign key (each costs a look-up per row; municipalities, schools,
-    # semesters and batches are never deleted). See docs/decisions.md, 21.
+    # Millions of rows a semester, written only by a confirmed import that resolved every reference:
+    # no foreign keys (each costs a look-up per inserted row; caseflow never deletes pupils — retention
+    # anonymises them —, municipalities, schools, semesters or batches). See docs/decisions.md, 21.
     id: Mapped[int] = mapped_column(primary_key=True)
     municipality_id: Mapped[int] = mapped_column(Integer)
-    pupil_id: Mapped[int] = mapped_column(ForeignKey("pupils.id"))
+    pupil_id: Mapped[int] = mapped_column(Integer)
     school_id: Mapped[int] = mapped_column(Integer)
     semester_id: Mapped[int] = mapped_column(Integer)
     class_name: Mapped[str] = mapped_column(String(20))

@@ -17,7 +17,8 @@ from caseflow.imports.models import (
     StagedGrade,
     StagedTotal,
 )
-from caseflow.imports.validation.pipeline import Checker, Row
+from caseflow.imports.validation.pipeline import UNSEEN, Checker, Row
+from caseflow.imports.values import ValueProblem
 from caseflow.pupils.models import name_key
 
 _ABSENCE_CONTENT = ("pupil_id", "school_id", "class_name", "day", "lesson", "kind")
@@ -59,8 +60,15 @@ class AbsenceChecker(Checker):
     def parse(self, row: Row) -> None:
         self.take_code(row)
         self.take_school(row)
+        cells, data = row.cells, row.data
         for key, read in self.readers:
-            self.take(row, key, read, memo=True)
+            # the common case inline (millions of rows): a text read before, and fine
+            raw = cells.get(key)
+            value = self.memo[key].get(raw, UNSEEN) if key in self.memo and raw.__class__ is str else UNSEEN
+            if value is UNSEEN or isinstance(value, ValueProblem):
+                self.take(row, key, read, memo=True)
+            else:
+                data[key] = value
         self.take(row, "source_record_id", self.record_id)
         day = row.data.get("day")
         if day is not None:

@@ -15,14 +15,15 @@ from caseflow.pupils.personal_code import PersonalCodeError, parse
 
 #: rows judged together: one look-up of pupils, one of existing records, one staging insert
 CHUNK_ROWS = 2000
-_UNSEEN = object()
+#: a memo has not read this text yet
+UNSEEN = object()
 _LOW64 = (1 << 64) - 1
 #: a memo stops growing here (a column with more distinct values is read cell by cell)
 _MEMO_LIMIT = 10_000
 _FUTURE = _l("The birth date in the code is in the future.")
 
 
-@dataclass
+@dataclass(slots=True)
 class Row:
     """One data row: its number in the spreadsheet, its cells by column key, what was read."""
 
@@ -62,16 +63,18 @@ class Checker:
     def take(self, row: Row, key: str, read: Callable, *, memo: bool = False) -> None:
         """Read one cell with `read`, keeping the value or the problem (memo: each distinct text once)."""
         raw = row.cells.get(key)
-        if memo and isinstance(raw, str):
-            seen = self.memo.setdefault(key, {})
-            value = seen.get(raw, _UNSEEN)
-            if value is _UNSEEN and len(seen) < _MEMO_LIMIT:
+        if memo and raw.__class__ is str:
+            seen = self.memo.get(key)
+            if seen is None:
+                seen = self.memo[key] = {}
+            value = seen.get(raw, UNSEEN)
+            if value is UNSEEN and len(seen) < _MEMO_LIMIT:
                 try:
                     value = read(raw)
                 except ValueProblem as problem:
                     value = problem
                 seen[raw] = value
-            if value is not _UNSEEN:
+            if value is not UNSEEN:
                 if isinstance(value, ValueProblem):
                     self.fail(row, key, value.code, **value.params)
                 else:
@@ -83,11 +86,13 @@ class Checker:
             self.fail(row, key, problem.code, **problem.params)
 
     def take_code(self, row: Row) -> None:
-        """The personal code: valid by Latvian rules, then its blind index (once per distinct code)."""
-        raw = clean(row.cells.get("personal_code"))
-        known = self.codes.get(raw)
+        """The personal code: valid by Latvian rules, then its blind index (once per distinct text)."""
+        raw = row.cells.get("personal_code")
+        known = self.codes.get(raw) if isinstance(raw, str) else None
         if known is None:
-            known = self.codes[raw] = _read_code(raw)
+            known = _read_code(clean(raw))
+            if isinstance(raw, str):
+                self.codes[raw] = known
         if isinstance(known, str):
             self.fail(row, "personal_code", known)
             return
