@@ -10,7 +10,9 @@ from caseflow.audit import services as audit
 from caseflow.db import local_today
 from caseflow.monitoring import computing, selectors, services
 from caseflow.monitoring.forms import ACTIVITY_STATUS_LABELS, ActivityYearForm, ValueForm
+from caseflow.monitoring.published import published
 from caseflow.monitoring.status import Status
+from caseflow.people.settings import get_setting
 
 bp = Blueprint("monitoring", __name__, url_prefix="/monitoring")
 
@@ -105,6 +107,8 @@ def activity(activity, activity_id: int):
 def statistics():
     """The figures the plan printed, as printed, with the places where they do not add up."""
     actor = current_actor()
-    return render_template("monitoring/statistics.html", tables=selectors.statistics_of(actor),
+    threshold = int(get_setting(actor.municipality_id, "small_cell_threshold"))
+    tables = [(table, published(table, threshold)[0]) for table in selectors.statistics_of(actor)]
+    return render_template("monitoring/statistics.html", tables=tables, threshold=threshold,
                            checks=selectors.seed_checks(municipality_id=actor.municipality_id))
 
