@@ -73,6 +73,9 @@ ENDPOINTS = {
     "monitoring.index": "monitoring.view", "monitoring.indicator": "monitoring.view",
     "monitoring.plan": "monitoring.view", "monitoring.statistics": "monitoring.view",
     "monitoring.recompute": "monitoring.edit", "monitoring.activity": "monitoring.edit",
+    "monitoring.report_list": "monitoring.view", "monitoring.report": "monitoring.view",
+    "monitoring.report_pdf": "monitoring.view", "monitoring.report_xlsx": "monitoring.view",
+    "monitoring.report_advance": "monitoring.edit", "monitoring.meetings": "monitoring.view",
 }
 
 #: permission → roles that hold it (for endpoints that are not about one child)
@@ -110,11 +113,13 @@ OWN_OBJECT_ROLES = {
                                             "imports.discard")},
     "warning.dismiss": {Role.SCHOOL_HEAD, Role.SOCIAL_PEDAGOGUE},
     # the municipality's indicator and plan activity (another municipality's: tests/monitoring/test_views.py)
-    "monitoring.indicator": {Role.COORDINATOR, Role.ANALYST},
-    "monitoring.activity": {Role.COORDINATOR},
+    **{e: {Role.COORDINATOR, Role.ANALYST} for e in (
+        "monitoring.indicator", "monitoring.report", "monitoring.report_pdf", "monitoring.report_xlsx")},
+    **{e: {Role.COORDINATOR} for e in ("monitoring.activity", "monitoring.report_advance")},
 }
 #: endpoints that load their object before asking the policy: a refusal is 404 for every role
-LOADED_FIRST = {"warning.dismiss", "monitoring.indicator", "monitoring.activity"}
+LOADED_FIRST = {"warning.dismiss", "monitoring.indicator", "monitoring.activity", "monitoring.report",
+                "monitoring.report_pdf", "monitoring.report_xlsx", "monitoring.report_advance"}
 
 #: relationship of a pupil to the actor → roles that may open / change that pupil
 PUPIL_VIEW = {
@@ -229,17 +234,18 @@ def _import_and_warning(municipality_id: int, school_id: int, pupil_id: int) -> 
 
 
 def _monitoring(municipality_id: int) -> dict:
-    """An indicator and a plan activity of the municipality."""
-    from caseflow.monitoring.models import Indicator, PlanActivity, PlanGoal, PlanVersion
+    """An indicator, a plan activity and an annual report of the municipality."""
+    from caseflow.monitoring.models import AnnualReport, Indicator, PlanActivity, PlanGoal, PlanVersion
 
     indicator = Indicator(municipality_id=municipality_id, code="1", title_lv="Rādītājs", value_kind="count")
     version = PlanVersion(municipality_id=municipality_id, number=1, title="Plāns", years=[2026])
     goal = PlanGoal(municipality_id=municipality_id, version=version, code="1", title="Mērķis")
     activity = PlanActivity(municipality_id=municipality_id, goal=goal, code="1.1", title="Aktivitāte",
                             years=[2026])
-    db.session.add_all([indicator, version, goal, activity])
+    report = AnnualReport(municipality_id=municipality_id, year=2026, sections={"introduction": "Ievads"})
+    db.session.add_all([indicator, version, goal, activity, report])
     db.session.commit()
-    return {"indicator_id": indicator.id, "activity_id": activity.id}
+    return {"indicator_id": indicator.id, "activity_id": activity.id, "report_id": report.id}
 
 
 def _urls(app, world, endpoint, home):

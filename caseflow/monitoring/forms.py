@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from wtforms import IntegerField, SelectField, StringField, TextAreaField
+from wtforms import DateField, IntegerField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, NumberRange, Optional
 
 from caseflow.core.forms import BaseForm, DecimalCommaField
@@ -52,3 +52,25 @@ class ActivityYearForm(BaseForm):
     def __init__(self, *args, years: list[int] | None = None, **kwargs):
         super().__init__(*args, **kwargs)
         self.year.choices = [(y, str(y)) for y in (years or [])]
+
+
+class StartReportForm(BaseForm):
+    """Start the annual report of a year."""
+
+    year = IntegerField(_l("Year of the report"), validators=[InputRequired(), NumberRange(min=2000, max=2100)])
+
+
+class ReportTextForm(BaseForm):
+    """The report's narrative sections."""
+
+    introduction = TextAreaField(_l("Introduction"), validators=[Optional()])
+    situation = TextAreaField(_l("The situation this year"), validators=[Optional()])
+    conclusions = TextAreaField(_l("Conclusions of the working group"), validators=[Optional()])
+    next_steps = TextAreaField(_l("Next year's steps"), validators=[Optional()])
+
+
+class MeetingForm(BaseForm):
+    """A meeting of the working group."""
+
+    held_on = DateField(_l("Held on"), validators=[InputRequired()])
+    summary = TextAreaField(_l("What was discussed and agreed"), validators=[DataRequired()])

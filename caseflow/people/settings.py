@@ -123,7 +123,7 @@ SETTINGS: tuple[SettingDef, ...] = (
     SettingDef("small_cell_threshold", INT, 5,
                _l("Smallest count shown in published figures"),
                _l("Smaller counts are suppressed so that no child can be identified."),
-               minimum=2, maximum=50),
+               minimum=3, maximum=50),
     SettingDef("plan_every_semester", BOOL, True,
                _l("Individual support plans are written for each semester"),
                _l("If not set, a plan is written when needed and runs until it is evaluated.")),

@@ -1,10 +1,12 @@
 """Monitoring in a real browser: the coordinator opens the dashboard of the municipality's plan (Daugavpils'
 seed), opens an indicator, is refused a figure that is not a number, records one and sees it in the trend
 and its table; records how a plan activity went in a year; reads the plan's statistics with small counts
-hidden. axe-core checks every page."""
+hidden; starts the annual report, writes it, marks it reviewed and downloads its PDF. axe-core checks
+every page."""
 from __future__ import annotations
 
 import re
+import subprocess
 
 import pytest
 from playwright.sync_api import expect
@@ -62,3 +64,20 @@ def test_dashboard_indicator_plan_activity_statistics(app, factory, live_server,
     page.get_by_role("navigation", name="Monitoring").get_by_role("link", name="Statistics of the plan").click()
     expect(page.get_by_role("table", name=re.compile("Pumpurs"))).to_contain_text("8702")
     axe.check(page)
+
+    page.get_by_role("navigation", name="Monitoring").get_by_role("link", name="Annual reports").click()
+    axe.check(page)
+    page.get_by_label("Year of the report").fill("2025")
+    page.get_by_role("button", name="Start the report").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Annual report 2025")
+    page.get_by_label("Conclusions of the working group").fill("Ģimeņu atbalsts jāstiprina; sadarbība uzlabojusies.")
+    page.get_by_role("button", name="Save the text").click()
+    expect(page.get_by_role("status")).to_contain_text("The report's text was saved.")
+    axe.check(page)
+    page.get_by_role("button", name="Mark as reviewed by the working group").click()
+    expect(page.get_by_role("main")).to_contain_text("Reviewed by the working group")
+    with page.expect_download() as download:
+        page.get_by_role("link", name="Download the PDF").click()
+    text = subprocess.run(["pdftotext", download.value.path(), "-"], capture_output=True, check=True,
+                          text=True).stdout
+    assert "Gada pārskats 2025" in text and "Ģimeņu atbalsts jāstiprina" in text
