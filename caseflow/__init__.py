@@ -80,7 +80,7 @@ def _register(app: Flask) -> None:
     from caseflow.imports.views import bp as imports_bp
     from caseflow.inforequests.views import bp as inforequests_bp
     from caseflow.meetings.views import bp as meetings_bp
-    from caseflow.monitoring import report_views  # noqa: F401 — the report's routes join the monitoring blueprint
+    from caseflow.monitoring import plan_views, report_views  # noqa: F401 — their routes join the monitoring blueprint
     from caseflow.monitoring.cli import monitoring_cli
     from caseflow.monitoring.views import bp as monitoring_bp
     from caseflow.notify.cli import worker_command

@@ -76,6 +76,8 @@ ENDPOINTS = {
     "monitoring.report_list": "monitoring.view", "monitoring.report": "monitoring.view",
     "monitoring.report_pdf": "monitoring.view", "monitoring.report_xlsx": "monitoring.view",
     "monitoring.report_advance": "monitoring.edit", "monitoring.meetings": "monitoring.view",
+    "monitoring.plan_xlsx": "monitoring.view", "monitoring.plan_versions": "monitoring.view",
+    "monitoring.plan_import": "monitoring.edit",
 }
 
 #: permission → roles that hold it (for endpoints that are not about one child)
@@ -235,7 +237,13 @@ def _import_and_warning(municipality_id: int, school_id: int, pupil_id: int) -> 
 
 def _monitoring(municipality_id: int) -> dict:
     """An indicator, a plan activity and an annual report of the municipality."""
-    from caseflow.monitoring.models import AnnualReport, Indicator, PlanActivity, PlanGoal, PlanVersion
+    from caseflow.monitoring.models import (
+        AnnualReport,
+        Indicator,
+        PlanActivity,
+        PlanGoal,
+        PlanVersion,
+    )
 
     indicator = Indicator(municipality_id=municipality_id, code="1", title_lv="Rādītājs", value_kind="count")
     version = PlanVersion(municipality_id=municipality_id, number=1, title="Plāns", years=[2026])

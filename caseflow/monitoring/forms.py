@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
+from flask_wtf.file import FileField, FileRequired
 from wtforms import DateField, IntegerField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, NumberRange, Optional
 
@@ -74,3 +75,20 @@ class MeetingForm(BaseForm):
 
     held_on = DateField(_l("Held on"), validators=[InputRequired()])
     summary = TextAreaField(_l("What was discussed and agreed"), validators=[DataRequired()])
+
+
+class PlanImportForm(BaseForm):
+    """A filled-in plan workbook."""
+
+    file = FileField(_l("Plan workbook (XLSX)"), validators=[FileRequired(_l("Choose a file."))],
+                     description=_l("Download the plan as a workbook, change it and upload it: it becomes a new "
+                                    "draft version; the approved version stays in force until the draft is "
+                                    "approved."))
+
+
+class ApprovePlanForm(BaseForm):
+    """The council decision that approves a draft version of the plan."""
+
+    approved_on = DateField(_l("Date of the council decision"), validators=[InputRequired()])
+    decision = StringField(_l("Council decision"), validators=[DataRequired()],
+                           description=_l("For example: Dome lēmums Nr. 12, protokols Nr. 5, 12. punkts."))

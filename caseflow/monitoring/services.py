@@ -17,6 +17,8 @@ from caseflow.monitoring.models import (
     Indicator,
     IndicatorValue,
     PlanActivity,
+    PlanStatus,
+    PlanVersion,
     ValueKind,
     ValueOrigin,
 )
@@ -77,3 +79,18 @@ def record_activity_year(actor: Actor, activity: PlanActivity, *, year: int, sta
     audit.record("monitoring.activity_year", object_type="PlanActivity", object_id=activity.id,
                  detail={"year": year, "status": status})
     return record
+
+
+def approve_plan(actor: Actor, draft: PlanVersion, *, approved_on, decision: str) -> None:
+    """A draft version comes into force by the council's decision; the version in force is superseded."""
+    if draft.status != PlanStatus.DRAFT:
+        raise MonitoringError(_l("Only a draft version can be approved."))
+    if not decision.strip():
+        raise MonitoringError(_l("Write the council decision."), "decision")
+    for version in db.session.scalars(select(PlanVersion).where(
+            PlanVersion.municipality_id == draft.municipality_id, PlanVersion.status == PlanStatus.APPROVED)):
+        version.status = PlanStatus.SUPERSEDED
+    draft.status, draft.approved_on, draft.decision = PlanStatus.APPROVED, approved_on, decision.strip()
+    db.session.flush()
+    audit.record("monitoring.plan.approve", object_type="PlanVersion", object_id=draft.id,
+                 detail={"decision": draft.decision})

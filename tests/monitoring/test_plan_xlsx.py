@@ -103,6 +103,7 @@ def test_the_export_reads_back_with_headers_values_and_diacritics(app, factory):
     plan, years = book["Plāns"], book["Gadu izpilde"]
     assert [c.value for c in plan[1]] == PLAN_HEADERS and [c.value for c in years[1]] == YEAR_HEADERS
     assert plan.freeze_panes == "A2" and plan["A1"].font.b and years.freeze_panes == "A2"
+    assert plan.column_dimensions["D"].number_format == "@"  # a code typed in stays text
     rows = sheet_values(data, "Plāns")
     assert len(rows) == 7
     row = dict(zip(PLAN_HEADERS, rows[1], strict=True))
@@ -161,11 +162,12 @@ def test_levels_statuses_and_amounts_are_read_as_people_write_them(app, factory)
     data = edited(data, lambda book: [put("Plāns", 2, "Prevencijas līmenis", "Universal")(book),
                                       put("Gadu izpilde", 3, "Statuss", "Nav izpildīts")(book),
                                       put("Gadu izpilde", 3, "Ieguldīts EUR", "1 200,5")(book),
-                                      put("Gadu izpilde", 6, "Ieguldīts EUR", 300)(book)])
+                                      put("Gadu izpilde", 6, "Ieguldīts EUR", 300)(book),
+                                      put("Plāns", 7, "Mērķa kods", 3)(book)])
     with app.app_context():
         version = import_plan(municipality_id, io.BytesIO(data))
         first, second = version.goals[0].activities
-        assert version.goals[0].level == "universal"
+        assert version.goals[0].level == "universal" and version.goals[2].code == "3"
         assert [(r.year, r.status, r.invested_eur) for r in first.year_records] == [
             (2024, "done", Decimal("1500.50")), (2025, "not_done", Decimal("1200.50"))]
         assert [(r.year, r.status, r.invested_eur) for r in second.year_records] == [

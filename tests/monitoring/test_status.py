@@ -5,7 +5,14 @@ from dataclasses import dataclass
 
 import pytest
 
-from caseflow.monitoring.status import Point, Status, meets, required_value, standing, wanted_direction
+from caseflow.monitoring.status import (
+    Point,
+    Status,
+    meets,
+    required_value,
+    standing,
+    wanted_direction,
+)
 
 
 @dataclass
