@@ -116,8 +116,6 @@ class Permission(StrEnum):
     MONITORING_VIEW = "monitoring.view"
     #: record indicator values, update the plan's activities, draft and move annual reports on
     MONITORING_EDIT = "monitoring.edit"
-    #: the same figures per school (still suppressed)
-    MONITORING_SCHOOLS = "monitoring.schools"
 
 
 #: permissions whose use reads a child's data: every use is audited as a read
@@ -157,8 +155,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
         Permission.CASE_LIST, Permission.CASE_VIEW, Permission.NOTE_ADD, Permission.REFERRAL_DECIDE,
         Permission.CONCERN_HANDLE, Permission.PLAN_VIEW, Permission.CASE_SHARE, Permission.INFO_REQUEST,
         Permission.INFO_ANSWER, Permission.IMPORT_RUN, Permission.WARNING_OVERVIEW,
-        Permission.SCHOOL_DATA_VIEW, Permission.MONITORING_VIEW, Permission.MONITORING_EDIT,
-        Permission.MONITORING_SCHOOLS} | _CHAIR),
+        Permission.SCHOOL_DATA_VIEW, Permission.MONITORING_VIEW, Permission.MONITORING_EDIT} | _CHAIR),
     Role.SCHOOL_HEAD: frozenset(_PUPIL_WRITE | _CASE_OWNER | _PARTICIPANT | _INFO_ANSWER),
     Role.SOCIAL_PEDAGOGUE: frozenset(_PUPIL_WRITE | _CASE_OWNER | _PARTICIPANT | _INFO_ANSWER
                                      | {Permission.IMPORT_RUN}),
