@@ -45,6 +45,17 @@ def pg_database():
         conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
+def pytest_collection_modifyitems(config, items):
+    """Tests marked `one_backend` run on SQLite only (file formats, input checks: not the database's)."""
+    keep, dropped = [], []
+    for item in items:
+        on_postgresql = getattr(item, "callspec", None) and item.callspec.params.get("backend") == "postgresql"
+        (dropped if on_postgresql and item.get_closest_marker("one_backend") else keep).append(item)
+    if dropped:
+        config.hook.pytest_deselected(items=dropped)
+        items[:] = keep
+
+
 @pytest.fixture(params=["sqlite", "postgresql"])
 def backend(request):
     """The database backend of this test run."""

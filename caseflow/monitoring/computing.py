@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import delete, distinct, select
+from sqlalchemy import delete, select
 
 from caseflow.db import utcnow
 from caseflow.extensions import db
@@ -16,8 +16,9 @@ from caseflow.people.models import Municipality
 
 def school_years(municipality_id: int, today: date) -> list[str]:
     """The school years with a semester that has begun by today, oldest first."""
-    return list(db.session.scalars(select(distinct(Semester.school_year)).where(
-        Semester.municipality_id == municipality_id, Semester.starts_on <= today).order_by(Semester.school_year)))
+    return list(db.session.scalars(select(Semester.school_year).where(
+        Semester.municipality_id == municipality_id, Semester.starts_on <= today).distinct()
+        .order_by(Semester.school_year)))
 
 
 def recompute_indicators(municipality_id: int, *, today: date) -> int:

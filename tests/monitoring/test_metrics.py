@@ -338,6 +338,7 @@ def test_an_empty_period_gives_zeros_and_no_shares(app, w):
         assert result.numerator in (0, None) and result.denominator in (0, None), name
 
 
+@pytest.mark.one_backend
 @pytest.mark.parametrize(("school_year", "semester_number", "message"), [
     ("2024-2025", None, "not a school year"),
     ("2024/2026", None, "not a school year"),

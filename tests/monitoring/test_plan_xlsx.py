@@ -123,6 +123,7 @@ def test_the_export_reads_back_with_headers_values_and_diacritics(app, factory):
     assert guide[1][:2] == ("Plāna gadi", "2024, 2025, 2026")
 
 
+@pytest.mark.one_backend
 def test_formula_looking_text_is_written_and_kept_as_text(app, factory):
     municipality_id, data = exported(app, factory)
     cells = load_workbook(io.BytesIO(data))["Plāns"]
@@ -135,6 +136,7 @@ def test_formula_looking_text_is_written_and_kept_as_text(app, factory):
             "=SUM(A1)", "-10 % kavējumu", "@skolēni")
 
 
+@pytest.mark.one_backend
 def test_an_empty_plan_exports_the_headers_only(app):
     data = export_plan(None)
     assert sheet_values(data, "Plāns") == [tuple(PLAN_HEADERS)]
@@ -157,6 +159,7 @@ def test_an_export_imports_as_the_next_draft_with_the_same_plan(app, factory):
         assert db.session.scalar(select(func.count()).select_from(ActivityYear)) == 6
 
 
+@pytest.mark.one_backend
 def test_levels_statuses_and_amounts_are_read_as_people_write_them(app, factory):
     municipality_id, data = exported(app, factory)
     data = edited(data, lambda book: [put("Plāns", 2, "Prevencijas līmenis", "Universal")(book),
@@ -205,6 +208,7 @@ BAD = [
 ]
 
 
+@pytest.mark.one_backend
 @pytest.mark.parametrize(("change", "known", "expected"), BAD, ids=[f"{c[2][3]}-{c[2][0]}-{c[2][2]}" for c in BAD])
 def test_a_wrong_cell_is_named_and_nothing_is_written(app, factory, change, known, expected):
     municipality_id, data = exported(app, factory)
@@ -218,6 +222,7 @@ def test_a_wrong_cell_is_named_and_nothing_is_written(app, factory, change, know
         assert db.session.scalar(select(func.count()).select_from(PlanGoal)) == 3
 
 
+@pytest.mark.one_backend
 def test_a_file_that_is_no_workbook_is_refused(app):
     with app.app_context(), pytest.raises(PlanImportError) as refused:
         import_plan(1, io.BytesIO("Plāns;Gads\n1;2024\n".encode()))
