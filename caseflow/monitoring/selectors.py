@@ -120,8 +120,12 @@ def card(indicator: Indicator, values: list[IndicatorValue], stage: str | None, 
     rows += [Row(y, None, "", text) for y, text in texts.items()]
     rows.sort(key=lambda r: r.year)
     baseline_value = float(base.value) if base is not None else None
-    result = standing(targets, points, baseline=baseline_value, baseline_year=base.year if base else None,
-                      year=year)
+    baseline_year = base.year if base is not None else None
+    # without a stated baseline, a direction or relative target is judged against the first figure
+    reference, reference_year = baseline_value, baseline_year
+    if reference is None and len(points) > 1:
+        reference, reference_year = points[0].value, points[0].year
+    result = standing(targets, points, baseline=reference, baseline_year=reference_year, year=year)
     marks = [(t.year, need, t.text or "") for t in targets
              if (need := required_value(t, baseline_value)) is not None]
     chart = None

@@ -86,3 +86,16 @@ def test_direction_and_required_value_follow_the_kind():
 
 def test_an_indicator_without_targets_says_so():
     assert standing([], [Point(2024, 3)], baseline=None, baseline_year=None, year=2024).status == Status.NO_TARGET
+
+
+def test_without_a_stated_baseline_the_first_figure_is_the_reference():
+    from types import SimpleNamespace
+
+    from caseflow.monitoring.selectors import card
+
+    indicator = SimpleNamespace(baselines=[], targets=[SimpleNamespace(year=2026, kind="direction", value=None,
+                                                                       direction="down", text="↓", stage=None)],
+                                value_kind="count")
+    figures = [SimpleNamespace(year=y, value=v, numerator=None, stage=None) for y, v in ((2024, 40), (2025, 31))]
+    assert card(indicator, figures[:1], None, threshold=5, year=2025).standing.status == Status.NO_DATA
+    assert card(indicator, figures, None, threshold=5, year=2025).standing.status == Status.ON_TRACK
