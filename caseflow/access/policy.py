@@ -285,7 +285,8 @@ def _lazy_rule(name: str, condition_for):
 
 
 #: monitoring rows belong to one municipality: its coordinator and its analysts work on them
-MONITORING_MODELS = ("Indicator", "PlanActivity", "StatisticTable", "AnnualReport")
+MONITORING_MODELS = ("Indicator", "PlanVersion", "PlanActivity", "StatisticTable", "AnnualReport",
+                     "WorkingGroupMeeting")
 
 
 def _same_municipality(actor: Actor, permission: Permission, obj) -> bool:

@@ -11,7 +11,7 @@ from caseflow.exports.writers import XLSX_MIMETYPE
 from caseflow.extensions import db
 from caseflow.monitoring import selectors, services
 from caseflow.monitoring.forms import ApprovePlanForm, PlanImportForm
-from caseflow.monitoring.models import PlanActivity, PlanStatus, PlanVersion
+from caseflow.monitoring.models import PlanActivity, PlanStatus
 from caseflow.monitoring.plan_xlsx import PlanImportError, export_plan, import_plan
 from caseflow.monitoring.services import MonitoringError
 from caseflow.monitoring.views import bp
@@ -68,8 +68,7 @@ def plan_import():
 def plan_versions():
     """The plan's versions; the coordinator approves a draft with the council's decision."""
     actor = current_actor()
-    versions = list(db.session.scalars(select(PlanVersion).where(PlanVersion.municipality_id == actor.municipality_id)
-                                       .order_by(PlanVersion.number.desc())))
+    versions = selectors.plan_versions(actor)
     draft = next((v for v in versions if v.status == PlanStatus.DRAFT), None)
     form = ApprovePlanForm() if draft is not None and can(actor, Permission.MONITORING_EDIT) else None
     if form is not None and form.validate_on_submit():

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import extract, select
 
-from caseflow.access import Actor
+from caseflow.access import Actor, Permission, scope
 from caseflow.audit import services as audit
 from caseflow.db import utcnow
 from caseflow.extensions import db
@@ -133,13 +133,15 @@ def record_meeting(actor: Actor, *, held_on, summary: str) -> WorkingGroupMeetin
 
 
 def meetings_of(actor: Actor) -> list[WorkingGroupMeeting]:
-    return list(db.session.scalars(select(WorkingGroupMeeting).where(
-        WorkingGroupMeeting.municipality_id == actor.municipality_id).order_by(WorkingGroupMeeting.held_on.desc())))
+    """The working group's meetings the actor may see, newest first."""
+    query = select(WorkingGroupMeeting).order_by(WorkingGroupMeeting.held_on.desc())
+    return list(db.session.scalars(scope(query, actor, Permission.MONITORING_VIEW, WorkingGroupMeeting)))
 
 
 def reports_of(actor: Actor) -> list[AnnualReport]:
-    return list(db.session.scalars(select(AnnualReport).where(
-        AnnualReport.municipality_id == actor.municipality_id).order_by(AnnualReport.year.desc())))
+    """The annual reports the actor may see, newest first."""
+    query = select(AnnualReport).order_by(AnnualReport.year.desc())
+    return list(db.session.scalars(scope(query, actor, Permission.MONITORING_VIEW, AnnualReport)))
 
 
 def load_report(report_id: int) -> AnnualReport:

@@ -10,7 +10,7 @@ from flask import abort
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
-from caseflow.access import Actor, Permission, can, scope
+from caseflow.access import Actor, Permission, scope
 from caseflow.core.charts import Trend, trend
 from caseflow.db import local_today
 from caseflow.extensions import db
@@ -179,11 +179,9 @@ def recorded_values(indicator: Indicator) -> list[IndicatorValue]:
 
 def current_plan(actor: Actor) -> PlanVersion | None:
     """The municipality's latest approved plan version (else its latest draft)."""
-    if not can(actor, Permission.MONITORING_VIEW):
-        return None
-    return db.session.scalar(select(PlanVersion).where(PlanVersion.municipality_id == actor.municipality_id)
-                             .order_by((PlanVersion.status == "approved").desc(), PlanVersion.number.desc())
-                             .limit(1))
+    query = (select(PlanVersion).order_by((PlanVersion.status == "approved").desc(), PlanVersion.number.desc())
+             .limit(1))
+    return db.session.scalar(scope(query, actor, Permission.MONITORING_VIEW, PlanVersion))
 
 
 def current_goals(actor: Actor) -> list[PlanGoal]:
@@ -225,3 +223,9 @@ def seed_checks(*, municipality_id: int, indicator_code: str | None = None) -> l
     if indicator_code is not None:
         query = query.where(SeedCheck.indicator_code == indicator_code)
     return list(db.session.scalars(query))
+
+
+def plan_versions(actor: Actor) -> list[PlanVersion]:
+    """The municipality's plan versions, newest first."""
+    query = select(PlanVersion).order_by(PlanVersion.number.desc())
+    return list(db.session.scalars(scope(query, actor, Permission.MONITORING_VIEW, PlanVersion)))
