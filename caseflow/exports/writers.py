@@ -174,6 +174,15 @@ def download(book: XlsxBook | CsvBook, filename: str) -> Response:
     mimetype = XLSX_MIMETYPE if isinstance(book, XlsxBook) else CSV_MIMETYPE
     response = Response(wrap_file(request.environ, file), mimetype=mimetype, direct_passthrough=True)
     response.content_length = size
+    return _attachment(response, filename)
+
+
+def bytes_download(data: bytes, filename: str, mimetype: str = XLSX_MIMETYPE) -> Response:
+    """A file built in memory as an attachment, with the same headers as `download`."""
+    return _attachment(Response(data, mimetype=mimetype), filename)
+
+
+def _attachment(response: Response, filename: str) -> Response:
     response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
     response.headers["Cache-Control"] = "no-store"
     response.headers["X-Content-Type-Options"] = "nosniff"

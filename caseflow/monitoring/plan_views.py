@@ -1,13 +1,13 @@
 """The plan as a workbook (download, fill in, upload as a new draft version) and the approval of a version."""
 from __future__ import annotations
 
-from flask import Response, flash, redirect, render_template, url_for
+from flask import flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from sqlalchemy import select
 
 from caseflow.access import Permission, can, current_actor, requires
 from caseflow.audit import services as audit
-from caseflow.exports.writers import XLSX_MIMETYPE
+from caseflow.exports.writers import bytes_download
 from caseflow.extensions import db
 from caseflow.monitoring import selectors, services
 from caseflow.monitoring.forms import ApprovePlanForm, PlanImportForm
@@ -24,11 +24,7 @@ MAX_BYTES = 5 * 1024 * 1024
 @requires(Permission.MONITORING_VIEW)
 def plan_xlsx():
     """The plan in force as a workbook to fill in (an empty template when there is none)."""
-    plan = selectors.current_plan(current_actor())
-    response = Response(export_plan(plan), mimetype=XLSX_MIMETYPE)
-    response.headers["Content-Disposition"] = 'attachment; filename="pmp-plans.xlsx"'
-    response.headers["Cache-Control"] = "no-store"
-    return response
+    return bytes_download(export_plan(selectors.current_plan(current_actor())), "pmp-plans.xlsx")
 
 
 def _known_names(municipality_id: int) -> set[str]:

@@ -9,7 +9,7 @@ from flask_babel import lazy_gettext as _l
 from caseflow.access import Permission, can, current_actor, requires
 from caseflow.core.pdf import pdf_response, render_pdf
 from caseflow.db import local_today
-from caseflow.exports.writers import XLSX_MIMETYPE
+from caseflow.exports.writers import bytes_download
 from caseflow.monitoring import reports
 from caseflow.monitoring.forms import MeetingForm, ReportTextForm, StartReportForm
 from caseflow.monitoring.report_xlsx import report_workbook
@@ -88,13 +88,8 @@ def report_pdf(annual_report, report_id: int):
 @requires(Permission.MONITORING_VIEW, load=reports.load_report)
 def report_xlsx(annual_report, report_id: int):
     """The report's figures as a workbook."""
-    from flask import Response
-
     data = reports.report_data(current_actor(), annual_report)
-    response = Response(report_workbook(data, STATUS_LABELS), mimetype=XLSX_MIMETYPE)
-    response.headers["Content-Disposition"] = f'attachment; filename="pmp-parskats-{annual_report.year}.xlsx"'
-    response.headers["Cache-Control"] = "no-store"
-    return response
+    return bytes_download(report_workbook(data, STATUS_LABELS), f"pmp-parskats-{annual_report.year}.xlsx")
 
 
 @bp.route("/meetings", methods=["GET", "POST"])
