@@ -1,10 +1,10 @@
 """The annual report and the working group's meetings."""
 from __future__ import annotations
 
+from babel.dates import get_month_names
 from flask import flash, redirect, render_template, url_for
-from flask_babel import force_locale
+from flask_babel import force_locale, get_locale
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 
 from caseflow.access import Permission, can, current_actor, requires
 from caseflow.core.pdf import pdf_response, render_pdf
@@ -16,9 +16,6 @@ from caseflow.monitoring.report_xlsx import report_workbook
 from caseflow.monitoring.services import MonitoringError
 from caseflow.monitoring.views import STATUS_LABELS, bp
 from caseflow.people.settings import get_setting
-
-MONTHS = [_l("January"), _l("February"), _l("March"), _l("April"), _l("May"), _l("June"), _l("July"),
-          _l("August"), _l("September"), _l("October"), _l("November"), _l("December")]
 
 
 @bp.route("/reports", methods=["GET", "POST"])
@@ -37,7 +34,8 @@ def report_list():
             return redirect(url_for(".report", report_id=report.id))
     if form is not None and not form.is_submitted():
         form.year.data = local_today().year
-    month = MONTHS[int(get_setting(actor.municipality_id, "annual_report_month")) - 1]
+    month = get_month_names("wide", context="stand-alone", locale=get_locale())[
+        int(get_setting(actor.municipality_id, "annual_report_month"))]
     return render_template("monitoring/reports.html", reports=reports.reports_of(actor), form=form, month=month,
                            labels=reports.STATUS_LABELS)
 

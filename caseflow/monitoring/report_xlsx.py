@@ -8,6 +8,7 @@ import xlsxwriter
 from flask_babel import gettext as _
 
 from caseflow.exports.writers import XLSX_MAX_TEXT, neutralise
+from caseflow.monitoring.forms import ACTIVITY_STATUS_LABELS
 from caseflow.monitoring.reports import SECTIONS, ReportData
 
 
@@ -56,7 +57,7 @@ def report_workbook(data: ReportData, status_labels: dict) -> bytes:
             record = next((r for r in activity.year_records if r.year == data.report.year), None)
             plan_rows.append([goal.code, activity.code, activity.title or "", ", ".join(activity.responsible or []),
                               ", ".join(str(y) for y in activity.years or []),
-                              record.status if record else "", record.achieved_value if record else "",
+                              str(ACTIVITY_STATUS_LABELS[record.status]) if record else "", record.achieved_value if record else "",
                               float(record.invested_eur) if record and record.invested_eur is not None else ""])
     _sheet(book, _("Implementation plan"), [_("Goal"), _("Activity"), _("Title"), _("Responsible"), _("Years"),
                                             _("Status"), _("Achieved value"), _("Invested (EUR)")],

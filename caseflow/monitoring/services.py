@@ -32,7 +32,7 @@ class MonitoringError(ValueError):
         self.message, self.field = message, field
 
 
-def check_value(indicator: Indicator, value: Decimal, numerator: int | None) -> None:
+def check_value(indicator: Indicator, value: Decimal) -> None:
     """Refuse a figure the indicator's kind cannot have."""
     if value < 0:
         raise MonitoringError(_l("A figure cannot be negative."), "value")
@@ -46,7 +46,7 @@ def record_value(actor: Actor, indicator: Indicator, *, year: int, value: Decima
                  stage: str | None = None, numerator: int | None = None, evidence: str | None = None,
                  origin: str = ValueOrigin.ENTERED) -> IndicatorValue:
     """Record a figure of an indicator for a year (the latest figure of a year is the one shown)."""
-    check_value(indicator, value, numerator)
+    check_value(indicator, value)
     if stage and stage not in (indicator.breakdowns or []):
         raise MonitoringError(_l("This indicator is not broken down by that stage."), "stage")
     figure = IndicatorValue(municipality_id=indicator.municipality_id, indicator_id=indicator.id,

@@ -24,7 +24,7 @@ STATUS_LABELS = {
 
 @bp.app_context_processor
 def _status_labels() -> dict:
-    return {"status_labels": STATUS_LABELS}
+    return {"status_labels": STATUS_LABELS, "activity_labels": ACTIVITY_STATUS_LABELS}
 
 
 @bp.route("/")
@@ -76,7 +76,7 @@ def indicator(indicator, indicator_id: int):
 def plan():
     """The implementation plan: goals, activities (and work tasks), years and their status."""
     version, goals = selectors.plan_page(current_actor())
-    return render_template("monitoring/plan.html", plan=version, goals=goals, labels=ACTIVITY_STATUS_LABELS)
+    return render_template("monitoring/plan.html", plan=version, goals=goals)
 
 
 @bp.route("/plan/activities/<int:activity_id>", methods=["GET", "POST"])
@@ -98,8 +98,7 @@ def activity(activity, activity_id: int):
         else:
             flash(_("The activity's year was recorded."), "success")
             return redirect(url_for(".plan", _anchor=f"activity-{activity.id}"))
-    return render_template("monitoring/activity.html", activity=activity, form=form, held=held,
-                           labels=ACTIVITY_STATUS_LABELS)
+    return render_template("monitoring/activity.html", activity=activity, form=form, held=held)
 
 
 @bp.route("/statistics")
