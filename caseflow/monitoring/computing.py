@@ -2,16 +2,19 @@
 caseflow metric, for each school year the municipality keeps semesters of, once a day (and on demand)."""
 from __future__ import annotations
 
+import logging
 from datetime import date
 
 from sqlalchemy import delete, select
 
 from caseflow.db import utcnow
 from caseflow.extensions import db
-from caseflow.monitoring.metrics import METRICS, compute
+from caseflow.monitoring.metrics import METRICS, MetricError, compute
 from caseflow.monitoring.models import Indicator, IndicatorValue, ValueOrigin
 from caseflow.people.calendar import Semester
 from caseflow.people.models import Municipality
+
+log = logging.getLogger(__name__)
 
 
 def school_years(municipality_id: int, today: date) -> list[str]:
@@ -49,9 +52,15 @@ def recompute_indicators(municipality_id: int, *, today: date) -> int:
 
 
 def recompute_all(*, today: date) -> int:
-    """Every municipality's computed figures (the worker's daily job; commits per municipality)."""
+    """Every municipality's computed figures (the worker's daily job; commits per municipality, so one
+    municipality's broken calendar does not hold up the others — it is logged and skipped)."""
     written = 0
     for municipality_id in db.session.scalars(select(Municipality.id).order_by(Municipality.id)).all():
-        written += recompute_indicators(municipality_id, today=today)
+        try:
+            written += recompute_indicators(municipality_id, today=today)
+        except MetricError:
+            db.session.rollback()
+            log.exception("monitoring figures of municipality %s not computed", municipality_id)
+            continue
         db.session.commit()
     return written

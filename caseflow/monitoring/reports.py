@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from flask import abort
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import extract, select
 
@@ -145,8 +146,7 @@ def reports_of(actor: Actor) -> list[AnnualReport]:
 
 
 def load_report(report_id: int) -> AnnualReport:
-    from flask import abort
-
+    """A report by id, or 404 (the policy then asks about the actor's municipality)."""
     report = db.session.get(AnnualReport, report_id)
     if report is None:
         abort(404)
