@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf.file import FileField, FileRequired
-from wtforms import DateField, IntegerField, SelectField, StringField, TextAreaField
+from wtforms import DateField, HiddenField, IntegerField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, NumberRange, Optional
 
 from caseflow.core.forms import BaseForm, DecimalCommaField
@@ -92,3 +92,18 @@ class ApprovePlanForm(BaseForm):
     approved_on = DateField(_l("Date of the council decision"), validators=[InputRequired()])
     decision = StringField(_l("Council decision"), validators=[DataRequired()],
                            description=_l("For example: Dome lēmums Nr. 12, protokols Nr. 5, 12. punkts."))
+
+
+class FiguresImportForm(BaseForm):
+    """A file of indicator figures (surveys, VIIS shares)."""
+
+    file = FileField(_l("File of figures (CSV or XLSX)"), validators=[FileRequired(_l("Choose a file."))],
+                     description=_l("One figure a row with the template's columns; a CSV file separates them "
+                                    "with semicolons. Nothing is written before you confirm the preview."))
+
+
+class FiguresConfirmForm(BaseForm):
+    """The checked file, carried from the preview to the confirmation (checked again there)."""
+
+    content = HiddenField(validators=[DataRequired()])
+    file_name = HiddenField()

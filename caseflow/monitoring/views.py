@@ -1,7 +1,7 @@
 """The monitoring pages: dashboard, an indicator, the implementation plan, statistics."""
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
@@ -9,6 +9,7 @@ from caseflow.access import Permission, can, current_actor, requires
 from caseflow.audit import services as audit
 from caseflow.db import local_today
 from caseflow.monitoring import computing, selectors, services
+from caseflow.monitoring.drilldown import has_school_figures, school_figures
 from caseflow.monitoring.forms import ACTIVITY_STATUS_LABELS, ActivityYearForm, ValueForm
 from caseflow.monitoring.published import published
 from caseflow.monitoring.status import Status
@@ -68,7 +69,18 @@ def indicator(indicator, indicator_id: int):
     return render_template("monitoring/indicator.html", indicator=indicator,
                            cards=selectors.indicator_page(actor, indicator),
                            figures=selectors.recorded_values(indicator), form=form,
+                           by_school=has_school_figures(indicator),
                            checks=selectors.seed_checks(indicator_code=indicator.code, municipality_id=indicator.municipality_id))
+
+
+@bp.route("/indicators/<int:indicator_id>/schools")
+@requires(Permission.MONITORING_VIEW, load=selectors.load_indicator)
+def indicator_schools(indicator, indicator_id: int):
+    """An indicator computed from caseflow's data per school, small counts hidden."""
+    if not has_school_figures(indicator):
+        abort(404)
+    figures = school_figures(indicator, unknown_label=_("School not recorded"))
+    return render_template("monitoring/schools.html", indicator=indicator, figures=figures)
 
 
 @bp.route("/plan")

@@ -1,6 +1,6 @@
 """Monitoring in a real browser: the coordinator opens the dashboard of the municipality's plan (Daugavpils'
 seed), opens an indicator, is refused a figure that is not a number, records one and sees it in the trend
-and its table; records how a plan activity went in a year; reads the plan's statistics with small counts
+and its table; opens the indicator's figures by school; records how a plan activity went in a year; reads the plan's statistics with small counts
 hidden; starts the annual report, writes it, marks it reviewed and downloads its PDF. axe-core checks
 every page."""
 from __future__ import annotations
@@ -46,6 +46,14 @@ def test_dashboard_indicator_plan_activity_statistics(app, factory, live_server,
     expect(values.get_by_role("row", name=re.compile("^2025"))).to_contain_text("30")
     expect(page.get_by_role("table", name=re.compile("Every recorded figure"))).to_contain_text(
         "Sadarbības grupas protokoli")
+    axe.check(page)
+
+    page.get_by_role("link", name="figures by school").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("by school")
+    expect(page.get_by_role("img", name=re.compile("by school"))).to_be_visible()
+    by_school = page.get_by_role("table", name="Figures by school and school year")
+    expect(by_school.get_by_role("row", name=re.compile(re.escape(w.school.name)))).to_be_visible()
+    expect(by_school.get_by_role("row", name=re.compile("^Municipality"))).to_be_visible()
     axe.check(page)
 
     page.get_by_role("navigation", name="Monitoring").get_by_role("link", name="Implementation plan").click()

@@ -321,13 +321,16 @@ def test_audit_agrees_with_enumerating_every_table(rows, data):
              else Hidden.COMPLEMENTARY for i, j in sorted(chosen)}
     table = publish(rows, marks, threshold)
     cap = sum(map(sum, rows)) + threshold
-    seen: dict[tuple[int, int], list[int]] = {position: [] for position in marks}
-    for candidate in consistent_tables(table, cap):
-        for i, j in marks:
-            seen[(i, j)].append(candidate[i][j])
+    # enumerate at two caps: a true bound stays put when the cap grows, a missing one moves with it
+    seen = {limit: {position: [] for position in marks} for limit in (cap, cap + 1)}
+    for limit in seen:
+        for candidate in consistent_tables(table, limit):
+            for i, j in marks:
+                seen[limit][(i, j)].append(candidate[i][j])
     for position, (low, high) in audit(table).items():
-        assert min(seen[position]) == low
+        assert min(seen[cap][position]) == low
         if high is None:
-            assert max(seen[position]) >= cap
+            assert max(seen[cap][position]) >= cap
+            assert max(seen[cap + 1][position]) > max(seen[cap][position])
         else:
-            assert high < cap and max(seen[position]) == high
+            assert max(seen[cap][position]) == high == max(seen[cap + 1][position])

@@ -2,6 +2,7 @@
 and change them; bad input; small counts hidden; a constant number of statements."""
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from decimal import Decimal
 
 import pytest
@@ -148,3 +149,22 @@ def test_the_dashboard_reads_a_constant_number_of_statements(client, factory, to
     with StatementCounter(app) as many:
         assert client.get("/monitoring/").status_code == 200
     assert len(many) == len(few)
+
+
+def test_the_dashboard_says_when_the_figures_were_last_computed(client, factory, town, app):
+    m, users = town
+    factory.login(client, users["analyst"])
+    page = client.get("/monitoring/").get_data(as_text=True)
+    assert "No caseflow datiem vēl nav aprēķināts neviens rādītājs." in page
+    indicator = _indicator(app, m, "2.4-6")
+    with app.app_context():
+        for hour in (8, 10):  # the latest computation counts; an entered figure later on does not
+            db.session.add(IndicatorValue(municipality_id=m.id, indicator_id=indicator.id, year=2025 + hour % 3,
+                                          value=Decimal(12), origin="computed", source="caseflow",
+                                          recorded_at=datetime(2026, 3, 2, hour, 5, tzinfo=UTC)))
+        db.session.add(IndicatorValue(municipality_id=m.id, indicator_id=indicator.id, year=2024,
+                                      value=Decimal(9), origin="entered", source="protokoli",
+                                      recorded_at=datetime(2026, 3, 5, 9, 0, tzinfo=UTC)))
+        db.session.commit()
+    page = client.get("/monitoring/").get_data(as_text=True)
+    assert "No caseflow datiem iegūtie rādītāji pēdējoreiz aprēķināti 02.03.2026. 12:05" in page  # Riga time

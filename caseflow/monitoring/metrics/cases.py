@@ -8,6 +8,7 @@ from caseflow.cases.taxonomy import ListEntry, ListKind, RiskGroup, RiskItem
 from caseflow.extensions import db
 from caseflow.monitoring.metrics.period import Period
 from caseflow.monitoring.metrics.results import MetricResult
+from caseflow.monitoring.metrics.schools import SchoolCounts, rows_by_school
 from caseflow.people.models import Institution
 
 #: noticed-via codes that name an outside institution or person start with this; the rest are a school's ways
@@ -79,3 +80,17 @@ def risk_distribution(municipality_id: int, period: Period) -> MetricResult:
     return MetricResult("risk_distribution", municipality_id, period, total,
                         breakdowns={"risk_group": tuple((code, n) for code, n in groups),
                                     "risk_item": tuple((code, n) for code, n in items)})
+
+
+def cases_opened_by_school(municipality_id: int, period: Period) -> SchoolCounts:
+    """Cases opened in the period per school (the schools add up to cases_opened and to the total of
+    cases_by_finding_institution)."""
+    rows = select().select_from(Case).where(_opened_in(municipality_id, period))
+    return rows_by_school(Case.id, Case.school_id, rows)
+
+
+def risk_cases_by_school(municipality_id: int, period: Period) -> SchoolCounts:
+    """Cases with risk factors open at some time in the period, per school (adding up to risk_distribution)."""
+    rows = (select().select_from(CaseRiskFactor).join(Case, Case.id == CaseRiskFactor.case_id)
+            .where(_active_in(municipality_id, period), CaseRiskFactor.added_on <= period.ends_on))
+    return rows_by_school(Case.id, Case.school_id, rows)

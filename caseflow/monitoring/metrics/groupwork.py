@@ -18,6 +18,7 @@ from caseflow.monitoring.metrics.period import (
     time_zone,
 )
 from caseflow.monitoring.metrics.results import HUNDREDTH, MetricResult, count_table, percent
+from caseflow.monitoring.metrics.schools import SchoolCounts, pupils_by_school
 from caseflow.people.models import Institution
 
 HELD_STATUSES = (SessionStatus.HELD, SessionStatus.APPROVED)
@@ -48,6 +49,13 @@ def group_reviewed_pupils(municipality_id: int, period: Period) -> MetricResult:
         .group_by(Institution.kind).order_by(Institution.kind)).all()
     return MetricResult("group_reviewed_pupils", municipality_id, period, db.session.scalar(base),
                         breakdowns={"school_kind": tuple((kind, n) for n, kind in by_kind)})
+
+
+def group_reviewed_pupils_by_school(municipality_id: int, period: Period) -> SchoolCounts:
+    """The pupils of group_reviewed_pupils per school (each once, at the school of their latest heard case)."""
+    rows = (select().select_from(AgendaItem).join(GroupSession, GroupSession.id == AgendaItem.session_id)
+            .join(Case, Case.id == AgendaItem.case_id).where(_heard(municipality_id, period)))
+    return pupils_by_school(Case.id, Case.school_id, Case.pupil_id, rows)
 
 
 def action_state(as_of):

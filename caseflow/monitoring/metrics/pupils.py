@@ -7,6 +7,7 @@ from caseflow.extensions import db
 from caseflow.imports.models import AbsenceKind, AbsenceRecord, AbsenceTotal
 from caseflow.monitoring.metrics.period import Period
 from caseflow.monitoring.metrics.results import MetricResult, count_table, percent
+from caseflow.monitoring.metrics.schools import SchoolCounts, pupils_by_school
 from caseflow.people.models import Institution
 from caseflow.people.settings import get_setting
 from caseflow.warning.models import WarningSignal
@@ -49,13 +50,24 @@ def unexcused_absence_share(municipality_id: int, period: Period) -> MetricResul
                         table=count_table(cells, [kind for kind, *_counts in rows], ABSENCE_COLUMNS))
 
 
-def pupils_with_warning_signals(municipality_id: int, period: Period) -> MetricResult:
-    """Unique pupils with a signal on the period's semesters (or, without one, computed in the period)."""
+def _signals_in(municipality_id: int, period: Period):
+    """Signals on the period's semesters, and signals without a semester computed in the period."""
     starts, ends = period.moments()
-    in_period = and_(WarningSignal.municipality_id == municipality_id, or_(
+    return and_(WarningSignal.municipality_id == municipality_id, or_(
         WarningSignal.semester_id.in_(period.semester_ids),
         and_(WarningSignal.semester_id.is_(None), WarningSignal.computed_at >= starts,
              WarningSignal.computed_at < ends)))
+
+
+def pupils_with_warning_signals_by_school(municipality_id: int, period: Period) -> SchoolCounts:
+    """The pupils of pupils_with_warning_signals per school (each once, at the school of their latest signal)."""
+    rows = select().select_from(WarningSignal).where(_signals_in(municipality_id, period))
+    return pupils_by_school(WarningSignal.id, WarningSignal.school_id, WarningSignal.pupil_id, rows)
+
+
+def pupils_with_warning_signals(municipality_id: int, period: Period) -> MetricResult:
+    """Unique pupils with a signal on the period's semesters (or, without one, computed in the period)."""
+    in_period = _signals_in(municipality_id, period)
     pupils = func.count(func.distinct(WarningSignal.pupil_id))
     total = db.session.scalar(select(pupils).where(in_period))
     rows = db.session.execute(select(WarningSignal.rule, pupils).where(in_period)

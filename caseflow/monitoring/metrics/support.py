@@ -11,6 +11,7 @@ from caseflow.cases.taxonomy import ListEntry
 from caseflow.extensions import db
 from caseflow.monitoring.metrics.period import Period
 from caseflow.monitoring.metrics.results import MetricResult, hours
+from caseflow.monitoring.metrics.schools import SchoolCounts, pupils_by_school, rows_by_school
 from caseflow.plans.models import DeliveredHours, PlanMeasure, SupportPlan
 
 #: the breakdown key of plans written "when needed" (no semester)
@@ -52,6 +53,18 @@ def support_plan_pupils(municipality_id: int, period: Period) -> MetricResult:
     return MetricResult("support_plan_pupils", municipality_id, period, total,
                         figures={"plans": sum(p for p, _u in by_semester.values())},
                         breakdowns={"semester": tuple((key, u) for key, (_p, u) in by_semester.items())})
+
+
+def support_plans_by_school(municipality_id: int, period: Period) -> SchoolCounts:
+    """The plans of support_plans per school."""
+    rows = select().select_from(SupportPlan).where(_plans_in(municipality_id, period))
+    return rows_by_school(SupportPlan.id, SupportPlan.school_id, rows)
+
+
+def support_plan_pupils_by_school(municipality_id: int, period: Period) -> SchoolCounts:
+    """The pupils of support_plan_pupils per school (each once, at the school of their latest plan)."""
+    rows = select().select_from(SupportPlan).where(_plans_in(municipality_id, period))
+    return pupils_by_school(SupportPlan.id, SupportPlan.school_id, SupportPlan.pupil_id, rows)
 
 
 def _hours(name: str, municipality_id: int, period: Period, amount, *joins) -> MetricResult:
