@@ -19,7 +19,7 @@ run: install migrate demo
 
 ## make test: install what the tests need (Python packages, Debian's chromium, axe-core) and run them all
 test: install-test browser
-	@$(PY) -m pytest -n 2 --durations=15
+	@$(PY) -m pytest -n 2 --dist loadgroup --durations=15
 
 venv: $(VENV)/.created
 $(VENV)/.created:
@@ -54,12 +54,13 @@ pdf-libs:
 	  else echo "caseflow: pango or HarfBuzz is missing; PDFs cannot be rendered (sudo apt-get install $(PDF_DEBS))"; fi; \
 	fi
 
-## Debian's chromium for browser tests (never a browser download) and axe-core from npm
+## Debian's chromium for browser tests (never a browser download), LibreOffice Calc to check the XLSX files,
+## and axe-core from npm
 browser:
-	@if ! command -v chromium >/dev/null 2>&1 || ! command -v pdftotext >/dev/null 2>&1; then \
-	  if [ "$$(id -u)" = 0 ]; then echo "caseflow: installing chromium and poppler-utils (Debian)"; \
-	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium poppler-utils fonts-dejavu-core >/dev/null; \
-	  else echo "caseflow: chromium is missing; browser tests will be skipped (sudo apt-get install chromium)"; fi; \
+	@if ! command -v chromium >/dev/null 2>&1 || ! command -v pdftotext >/dev/null 2>&1 || ! command -v soffice >/dev/null 2>&1; then \
+	  if [ "$$(id -u)" = 0 ]; then echo "caseflow: installing chromium, poppler-utils and LibreOffice Calc (Debian)"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium poppler-utils fonts-dejavu-core libreoffice-calc-nogui >/dev/null; \
+	  else echo "caseflow: chromium or soffice is missing; those tests will be skipped (sudo apt-get install chromium libreoffice-calc-nogui)"; fi; \
 	fi
 	@if [ ! -f $(E2E)/node_modules/axe-core/axe.min.js ]; then \
 	  if command -v npm >/dev/null 2>&1; then echo "caseflow: installing axe-core (npm)"; \
@@ -88,13 +89,17 @@ translations: install
 	@$(VENV)/bin/pybabel update -i caseflow/translations/messages.pot -d caseflow/translations --no-fuzzy-matching
 	@$(VENV)/bin/pybabel compile -d caseflow/translations --statistics
 
-## make bench: the import and early-warning benchmark on PostgreSQL and SQLite (sizes: BENCH_ROWS, BENCH_PUPILS)
+## make bench: the import and early-warning benchmark on PostgreSQL and SQLite (sizes: BENCH_ROWS, BENCH_PUPILS),
+## then the HTTP benchmark (docs/benchmarks.md; e.g. BENCH_HTTP_ARGS="--database caseflow_bench_riga --reuse")
+BENCH_HTTP_ARGS ?= --scale 1
 BENCH_ROWS ?= 2000000
 BENCH_PUPILS ?= 70000
 bench: install-test
 	@for backend in postgresql sqlite; do \
 	  $(PY) -m bench.imports --rows $(BENCH_ROWS) --pupils $(BENCH_PUPILS) --backend $$backend || exit 1; \
 	done
+	@if ! command -v wrk >/dev/null 2>&1 && [ "$$(id -u)" = 0 ]; then apt-get install -y -qq wrk >/dev/null; fi
+	@$(PY) -m bench.http $(BENCH_HTTP_ARGS)
 
 clean-db:
 	rm -f instance/caseflow.db instance/caseflow.db-wal instance/caseflow.db-shm

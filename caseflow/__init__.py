@@ -19,9 +19,19 @@ def create_app(overrides: dict | None = None, *, testing: bool = False) -> Flask
         app.instance_path = overrides["INSTANCE_PATH"]
     load_config(app, testing=testing, overrides=overrides)
     configure_logging()
+    _trust_proxies(app)
     _init_extensions(app)
     _register(app)
     return app
+
+
+def _trust_proxies(app: Flask) -> None:
+    """Take the client address from X-Forwarded-For as set by the configured reverse proxies."""
+    count = int(app.config["TRUSTED_PROXY_COUNT"])
+    if count:
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count)
 
 
 def _init_extensions(app: Flask) -> None:
@@ -51,6 +61,8 @@ def _sqlite_pragmas(app: Flask) -> None:
 
     from caseflow.extensions import db
 
+    synchronous = app.config["SQLITE_SYNCHRONOUS"]  # validated: FULL, NORMAL or OFF
+
     with app.app_context():
         @event.listens_for(db.engine, "connect")
         def _on_connect(dbapi_connection, _record):
@@ -58,6 +70,7 @@ def _sqlite_pragmas(app: Flask) -> None:
             cursor.execute("PRAGMA foreign_keys=ON")
             cursor.execute("PRAGMA busy_timeout=10000")
             cursor.execute("PRAGMA journal_mode=WAL")
+            cursor.execute(f"PRAGMA synchronous={synchronous}")
             cursor.close()
 
 
@@ -66,9 +79,10 @@ def _register(app: Flask) -> None:
     from caseflow.actions.views import bp as actions_bp
     from caseflow.audit.cli import audit_cli
     from caseflow.audit.views import bp as audit_bp
+    from caseflow.backup.cli import backup_cli
     from caseflow.cases.views import bp as cases_bp
     from caseflow.concerns.views import bp as concerns_bp
-    from caseflow.core import errors, guard, security, transactions
+    from caseflow.core import errors, guard, ratelimit, security, transactions
     from caseflow.core.migrate import db_cli
     from caseflow.core.templating import install as install_templating
     from caseflow.core.views import bp as core_bp
@@ -80,7 +94,7 @@ def _register(app: Flask) -> None:
     from caseflow.imports.views import bp as imports_bp
     from caseflow.inforequests.views import bp as inforequests_bp
     from caseflow.meetings.views import bp as meetings_bp
-    from caseflow.monitoring import plan_views, report_views  # noqa: F401 — their routes join the monitoring blueprint
+    from caseflow.monitoring import figure_views, plan_views, report_views  # noqa: F401 — their routes join the monitoring blueprint
     from caseflow.monitoring.cli import monitoring_cli
     from caseflow.monitoring.views import bp as monitoring_bp
     from caseflow.notify.cli import worker_command
@@ -103,7 +117,8 @@ def _register(app: Flask) -> None:
                meetings_bp, actions_bp, sharing_bp, records_bp, emergency_bp, inforequests_bp, exports_bp,
                imports_bp, warning_bp, monitoring_bp):
         app.register_blueprint(bp)
+    ratelimit.install(app)  # after the guard and the blueprints: keys by the signed-in user, wraps marked views
     db_cli.add_command(rls.grant_web_role_command)
     for command in (audit_cli, keys_cli, demo_cli, worker_command, db_cli, records_cli, imports_cli,
-                    monitoring_cli):
+                    monitoring_cli, backup_cli):
         app.cli.add_command(command)

@@ -11,7 +11,7 @@ from flask import Flask
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 CONFIG_DIR = PROJECT_ROOT / "config"
 INSECURE_SECRET_KEYS = {"", "dev", "change-me", "secret"}
-KEY_VARIABLES = ("MASTER_KEYS", "BLIND_INDEX_KEY", "AUDIT_KEY")
+KEY_VARIABLES = ("MASTER_KEYS", "BLIND_INDEX_KEY", "AUDIT_KEY", "BACKUP_PASSPHRASE")
 
 
 class ConfigError(RuntimeError):
@@ -74,9 +74,30 @@ def validate(cfg) -> None:
             raise ConfigError("production needs CASEFLOW_SECRET_KEY of at least 32 random characters")
         if not (cfg.get("KEY_FILE") or os.environ.get("CASEFLOW_MASTER_KEYS")):
             raise ConfigError("production needs encryption keys: KEY_FILE or CASEFLOW_MASTER_KEYS")
+        if str(cfg.get("RATELIMIT_STORAGE_URI") or "memory://").startswith("memory://"):
+            raise ConfigError("production needs CASEFLOW_RATELIMIT_STORAGE_URI naming a storage every process "
+                              "shares (redis://host:6379/0), not memory://")
     for name in ("IDLE_TIMEOUT_MINUTES", "ABSOLUTE_TIMEOUT_HOURS", "PASSWORD_MIN_LENGTH", "EXPORT_BATCH_SIZE",
                  "IMPORT_MAX_BYTES", "IMPORT_SYNC_MAX_BYTES", "IMPORT_MAX_PROBLEMS"):
         if int(cfg[name]) <= 0:
             raise ConfigError(f"{name} must be positive")
+    _validate_rate_limits(cfg)
+    if cfg["SQLITE_SYNCHRONOUS"] not in ("FULL", "NORMAL", "OFF"):
+        raise ConfigError("SQLITE_SYNCHRONOUS must be FULL, NORMAL or OFF")
+    if int(cfg["TRUSTED_PROXY_COUNT"]) < 0:
+        raise ConfigError("TRUSTED_PROXY_COUNT must be 0 or more")
     if cfg["DEFAULT_LOCALE"] not in cfg["LANGUAGES"]:
         raise ConfigError("DEFAULT_LOCALE must be one of LANGUAGES")
+
+
+def _validate_rate_limits(cfg) -> None:
+    """Refuse rate limits that do not parse, so a typo cannot switch a limit off."""
+    from limits import parse_many
+
+    for name in ("RATELIMIT_SIGN_IN", "RATELIMIT_PASSWORD_RESET", "RATELIMIT_DEFAULT"):
+        try:
+            parse_many(str(cfg[name]))
+        except ValueError as exc:
+            raise ConfigError(f"{name} must read like '20 per minute', not {cfg[name]!r}") from exc
+    if float(cfg["RATELIMIT_STORAGE_TIMEOUT_SECONDS"]) <= 0:
+        raise ConfigError("RATELIMIT_STORAGE_TIMEOUT_SECONDS must be positive")

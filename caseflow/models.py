@@ -57,7 +57,7 @@ from caseflow.monitoring.models import (  # noqa: F401
     StatisticTable,
     WorkingGroupMeeting,
 )
-from caseflow.notify.models import OutboxMessage  # noqa: F401
+from caseflow.notify.models import JobLease, OutboxMessage  # noqa: F401
 from caseflow.people.auth.models import PasswordToken, RecoveryCode, SignInFailure, UserSession  # noqa: F401
 from caseflow.people.calendar import Semester  # noqa: F401
 from caseflow.people.models import Institution, Membership, Municipality, MunicipalSetting, User  # noqa: F401

@@ -77,7 +77,9 @@ ENDPOINTS = {
     "monitoring.report_pdf": "monitoring.view", "monitoring.report_xlsx": "monitoring.view",
     "monitoring.report_advance": "monitoring.edit", "monitoring.meetings": "monitoring.view",
     "monitoring.plan_xlsx": "monitoring.view", "monitoring.plan_versions": "monitoring.view",
-    "monitoring.plan_import": "monitoring.edit",
+    "monitoring.plan_import": "monitoring.edit", "monitoring.indicator_schools": "monitoring.view",
+    "monitoring.figures_import": "monitoring.edit", "monitoring.figures_import_confirm": "monitoring.edit",
+    "monitoring.figures_template": "monitoring.edit",
 }
 
 #: permission → roles that hold it (for endpoints that are not about one child)
@@ -116,12 +118,13 @@ OWN_OBJECT_ROLES = {
     "warning.dismiss": {Role.SCHOOL_HEAD, Role.SOCIAL_PEDAGOGUE},
     # the municipality's indicator and plan activity (another municipality's: tests/monitoring/test_views.py)
     **{e: {Role.COORDINATOR, Role.ANALYST} for e in (
-        "monitoring.indicator", "monitoring.report", "monitoring.report_pdf", "monitoring.report_xlsx")},
+        "monitoring.indicator", "monitoring.indicator_schools", "monitoring.report", "monitoring.report_pdf",
+        "monitoring.report_xlsx")},
     **{e: {Role.COORDINATOR} for e in ("monitoring.activity", "monitoring.report_advance")},
 }
 #: endpoints that load their object before asking the policy: a refusal is 404 for every role
-LOADED_FIRST = {"warning.dismiss", "monitoring.indicator", "monitoring.activity", "monitoring.report",
-                "monitoring.report_pdf", "monitoring.report_xlsx", "monitoring.report_advance"}
+LOADED_FIRST = {"warning.dismiss", "monitoring.indicator", "monitoring.indicator_schools", "monitoring.activity",
+                "monitoring.report", "monitoring.report_pdf", "monitoring.report_xlsx", "monitoring.report_advance"}
 
 #: relationship of a pupil to the actor → roles that may open / change that pupil
 PUPIL_VIEW = {
@@ -245,7 +248,8 @@ def _monitoring(municipality_id: int) -> dict:
         PlanVersion,
     )
 
-    indicator = Indicator(municipality_id=municipality_id, code="1", title_lv="Rādītājs", value_kind="count")
+    indicator = Indicator(municipality_id=municipality_id, code="1", title_lv="Rādītājs", value_kind="count",
+                          computed_metric="cases_opened")
     version = PlanVersion(municipality_id=municipality_id, number=1, title="Plāns", years=[2026])
     goal = PlanGoal(municipality_id=municipality_id, version=version, code="1", title="Mērķis")
     activity = PlanActivity(municipality_id=municipality_id, goal=goal, code="1.1", title="Aktivitāte",

@@ -36,6 +36,8 @@ def start(tmp_path):
 
     def start_app(**overrides):
         settings = {"INSTANCE_PATH": str(instance), "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite'}"}
+        if overrides.get("ENV_MODE") == "production":  # production refuses per-process rate-limit counters
+            settings["RATELIMIT_STORAGE_URI"] = "redis://127.0.0.1:6379/0"
         settings.update(overrides)
         return create_app(settings, testing=True)
 

@@ -69,8 +69,29 @@ def handle_unexpected(exc: Exception):
     return render_error(503 if isinstance(exc, OperationalError) else 500)
 
 
+def handle_limiter_storage_down(exc: Exception):
+    """The rate-limit storage (Redis) cannot be reached: refuse the request ("try again") instead of
+    serving it unchecked; a refused sign-in or password reset is recorded in the audit trail."""
+    from caseflow.audit import services as audit
+    from caseflow.core.ratelimit import SIGN_IN_ENDPOINTS
+    from caseflow.extensions import db
+
+    db.session.rollback()
+    log.error("rate-limit storage unreachable ref=%s endpoint=%s: %s; request refused", reference(),
+              request.endpoint, type(exc).__name__)
+    if request.endpoint in SIGN_IN_ENDPOINTS and request.method == "POST":
+        audit.record("auth.refused_limiter_down", detail={"endpoint": request.endpoint,
+                                                         "error": type(exc).__name__},
+                     persist_on_failure=True)
+    return render_error(503)
+
+
 def install(app: Flask) -> None:
     """Register the error handlers."""
+    from caseflow.core.ratelimit import storage_errors
+
+    for error in storage_errors():
+        app.register_error_handler(error, handle_limiter_storage_down)
     app.register_error_handler(CSRFError, handle_csrf)
     app.register_error_handler(HTTPException, handle_http)
     app.register_error_handler(Exception, handle_unexpected)

@@ -30,3 +30,17 @@ class OutboxMessage(db.Model):
     #: set when delivery was given up after the last attempt
     failed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     last_error: Mapped[str | None] = mapped_column(String(500))
+
+
+class JobLease(db.Model):
+    """A periodic job's claim on one period (a Riga day, a five-minute slot): the first worker to
+    insert the row runs the job, every other worker skips it."""
+
+    __tablename__ = "job_leases"
+
+    job: Mapped[str] = mapped_column(String(60), primary_key=True)
+    #: the period the job ran for, e.g. "2026-12-03" or "2026-12-03T14:05"
+    period: Mapped[str] = mapped_column(String(40), primary_key=True)
+    claimed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    #: host and process id of the worker that claimed it
+    holder: Mapped[str] = mapped_column(String(120))

@@ -10,6 +10,7 @@ from sqlalchemy import select
 
 from caseflow.db import local_today, utcnow
 from caseflow.extensions import db
+from caseflow.notify import leases
 from caseflow.notify.models import OutboxMessage
 from caseflow.notify.transport import send
 
@@ -53,20 +54,44 @@ def deliver_due(*, limit: int = 50) -> tuple[int, int]:
     return sent, failed
 
 
-#: the last Riga day the daily jobs ran in this process (they are idempotent: a second process is harmless)
-_daily_done_on = None
+#: how often a worker offers to run the periodic jobs; the leases decide who runs them
+PERIODIC_CHECK_SECONDS = 60
 
 
 def run_periodic() -> None:
-    """Housekeeping jobs the worker runs between deliveries; retention once a day."""
-    global _daily_done_on
+    """Housekeeping jobs the worker runs between deliveries: every five minutes and once a Riga day,
+    each by one worker only (whichever claims the period first)."""
+    slot = leases.five_minute_slot(utcnow())
+    if _claimed("every-5-minutes", slot):
+        _run_released_on_failure("every-5-minutes", slot, _five_minute_jobs)
+    today = local_today()
+    if _claimed("daily", today.isoformat()):
+        _run_released_on_failure("daily", today.isoformat(), lambda: _daily_jobs(today))
+
+
+def _claimed(job: str, period: str) -> bool:
+    won = leases.claim(job, period)
+    if not won:
+        log.debug("periodic job %s for %s already claimed by another worker", job, period)
+    return won
+
+
+def _run_released_on_failure(job: str, period: str, work) -> None:
+    """Run a claimed job; if it fails, give the claim back so a later cycle tries again."""
+    try:
+        work()
+        db.session.commit()
+    except Exception:
+        db.session.rollback()
+        leases.release(job, period)
+        raise
+
+
+def _five_minute_jobs() -> None:
     from caseflow.actions.reminders import send_reminders
     from caseflow.emergency.alerts import detect_unusual_access
-    from caseflow.imports.jobs import purge_stale
     from caseflow.inforequests.reminders import send_info_request_reminders
-    from caseflow.monitoring.computing import recompute_all
     from caseflow.people.auth.throttle import purge_old
-    from caseflow.records.services.retention import run_retention
     from caseflow.warning.services.schedule import recompute_due
 
     purge_old()
@@ -75,12 +100,18 @@ def run_periodic() -> None:
     detect_unusual_access()
     db.session.commit()
     recompute_due()
-    if _daily_done_on != local_today():
-        purge_stale()
-        run_retention()
-        db.session.commit()
-        recompute_all(today=local_today())
-        _daily_done_on = local_today()
+
+
+def _daily_jobs(today) -> None:
+    from caseflow.imports.jobs import purge_stale
+    from caseflow.monitoring.computing import recompute_all
+    from caseflow.records.services.retention import run_retention
+
+    purge_stale()
+    run_retention()
+    leases.purge_old()
+    db.session.commit()
+    recompute_all(today=today)
 
 
 def run_forever(*, once: bool = False) -> None:
@@ -88,12 +119,12 @@ def run_forever(*, once: bool = False) -> None:
     from caseflow.imports.jobs import run_queued
 
     poll = float(current_app.config["WORKER_POLL_SECONDS"])
-    last_periodic = 0.0
+    last_periodic: float | None = None  # the first cycle offers the periodic jobs at once
     while True:
         try:
             deliver_due()
             run_queued(limit=1)  # one queued import per cycle, so mail is not held up
-            if time.monotonic() - last_periodic > 300:
+            if last_periodic is None or time.monotonic() - last_periodic > PERIODIC_CHECK_SECONDS:
                 run_periodic()
                 last_periodic = time.monotonic()
         except Exception:  # noqa: BLE001 — keep the worker alive, log and retry

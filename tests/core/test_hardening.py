@@ -95,7 +95,8 @@ def test_error_references_differ_per_request(app_factory):
 def test_hsts_only_in_production(app_factory, tmp_path):
     keys = tmp_path / "keys.json"
     keys.write_text(json.dumps(new_key_document()))
-    production = app_factory({"ENV_MODE": "production", "SECRET_KEY": "p" * 48, "KEY_FILE": str(keys)})
+    production = app_factory({"ENV_MODE": "production", "SECRET_KEY": "p" * 48, "KEY_FILE": str(keys),
+                              "RATELIMIT_STORAGE_URI": "redis://127.0.0.1:6379/0"})
     client = production.test_client()
     for response in (client.get("/health"), client.get("/sign-in"), client.get("/no/such/page")):
         assert response.headers["Strict-Transport-Security"].startswith("max-age=")

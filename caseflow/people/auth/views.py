@@ -17,6 +17,7 @@ from flask_login import current_user
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 
 from caseflow.access import Permission, public, requires
+from caseflow.core.ratelimit import rate_limited
 from caseflow.core.redirects import local_path
 from caseflow.crypto import totp as totp_crypto
 from caseflow.crypto.passwords import verify_password
@@ -64,6 +65,7 @@ def _safe_next(target: str | None) -> str:
 
 @bp.route("/sign-in", methods=["GET", "POST"])
 @public
+@rate_limited("RATELIMIT_SIGN_IN")
 def sign_in():
     """Sign in with user name, password and one-time code."""
     if current_user.is_authenticated:
@@ -183,6 +185,7 @@ def change_password():
 
 @bp.route("/password/forgot", methods=["GET", "POST"])
 @public
+@rate_limited("RATELIMIT_PASSWORD_RESET")
 def forgot_password():
     """Ask for a reset link; the answer is the same whether or not the account exists."""
     form = forms.ForgotForm()
@@ -194,6 +197,7 @@ def forgot_password():
 
 @bp.route("/password/set/<token>", methods=["GET", "POST"])
 @public
+@rate_limited("RATELIMIT_SIGN_IN")
 def set_password(token: str):
     """Choose a new password from an e-mailed link; asks for the second factor when enrolled."""
     row = services.valid_token(token)
