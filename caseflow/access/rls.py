@@ -400,7 +400,10 @@ def grant_web_role(connection, name: str) -> bool:
             f"GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA {preparer.quote(schema)} TO {name}",
             f"GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA {preparer.quote(schema)} TO {name}",
             *(f"REVOKE INSERT, UPDATE, DELETE ON {table} FROM {name}" for table in _present(connection, _READ_ONLY)),
-            *(f"REVOKE UPDATE, DELETE ON {table} FROM {name}" for table in _present(connection, _APPEND_ONLY))):
+            *(f"REVOKE UPDATE, DELETE ON {table} FROM {name}" for table in _present(connection, _APPEND_ONLY)),
+            # the policies' functions inflate the planner's estimates until JIT compiles short queries, which
+            # then take seconds (docs/benchmarks.md); the web role's queries are short by design
+            f"ALTER ROLE {name} IN DATABASE {preparer.quote(database)} SET jit = off"):
         connection.execute(text(statement))
     return not exists
 

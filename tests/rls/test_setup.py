@@ -52,6 +52,10 @@ def test_grant_web_role_is_idempotent_and_refuses_roles_that_bypass(owner_app, r
     runner = owner_app.test_cli_runner()
     again = runner.invoke(args=["db", "grant-web-role", rls_database.role])
     assert again.exit_code == 0 and f"role {rls_database.role} updated" in again.output
+    with psycopg.connect(PG_ADMIN_URL) as conn:  # short queries never pay for JIT compilation
+        settings = conn.execute("SELECT s.setconfig FROM pg_db_role_setting s JOIN pg_roles r ON r.oid = s.setrole "
+                                "WHERE r.rolname = %s", (rls_database.role,)).fetchone()
+    assert settings is not None and "jit=off" in settings[0]
     refused = runner.invoke(args=["db", "grant-web-role", "postgres"])
     assert refused.exit_code != 0
     assert "must not serve the web" in refused.output and "bypasses row security" in refused.output

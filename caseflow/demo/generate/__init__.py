@@ -6,7 +6,7 @@ import random
 from dataclasses import dataclass, field
 from datetime import date
 
-from sqlalchemy import select
+from sqlalchemy import select, text
 
 from caseflow.audit.models import AuditEntry
 from caseflow.crypto.passwords import hash_password
@@ -50,6 +50,13 @@ def is_empty() -> bool:
                for model in (Municipality, User, Pupil, AuditEntry))
 
 
+def analyse() -> None:
+    """Give the planner statistics of the new rows (a bulk load is not waited for by autovacuum)."""
+    if db.engine.dialect.name == "postgresql":
+        with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+            connection.execute(text("ANALYZE"))
+
+
 def generate(*, seed: int, scale: float, today: date, progress: Progress = no_progress,
              batch: int = BATCH, copy: bool | None = None, shape: Shape | None = None) -> Generated:
     """Fill an empty database with Riga-shaped data and commit once; roll everything back on error."""
@@ -78,6 +85,7 @@ def generate(*, seed: int, scale: float, today: date, progress: Progress = no_pr
     except Exception:
         db.session.rollback()
         raise
+    analyse()
     capital = world.municipalities[0]
     summary = Generated(seed, scale, today, shape, counts=dict(sorted(writer.counts.items())))
     summary.sample_accounts = [(capital.schools[0].pedagogues[0].username, "social_pedagogue"),
