@@ -175,7 +175,7 @@ def test_the_session_page_names_a_pupil_only_while_the_viewer_may_see_the_case(a
     assert "Jānis Ozols" in client.get(f"/meetings/sessions/{s}").text
 
 
-def test_query_budget_of_the_session_and_group_pages(app, client, factory, world):
+def test_query_budget_of_the_session_agenda_and_group_pages(app, client, factory, world):
     s = session(app, world.group)
     factory.login(client, world.chair)
 
@@ -186,13 +186,16 @@ def test_query_budget_of_the_session_and_group_pages(app, client, factory, world
 
     item(app, s, case_id=world.case.id, position=0)
     statements(f"/meetings/sessions/{s}")  # warm caches (keys, sign-in) before counting
-    small = (statements(f"/meetings/sessions/{s}"), statements(f"/meetings/groups/{world.group}"))
+    statements(f"/meetings/sessions/{s}/agenda")
+    small = (statements(f"/meetings/sessions/{s}"), statements(f"/meetings/sessions/{s}/agenda"),
+             statements(f"/meetings/groups/{world.group}"))
     pupils = [factory.pupil(world.school.id, first_name=f"Bērns{n}") for n in range(5)]
     for n, p in enumerate(pupils, start=1):
         case = factory.case(p.id, world.school.id, world.pedagogue.id)
         item(app, s, case_id=case.id, position=n)
         item(app, s, title=f"Politika {n}", position=10 + n)
         session(app, world.group, day=local_today() - timedelta(days=10 * n), status="held", number=10 + n)
-    large = (statements(f"/meetings/sessions/{s}"), statements(f"/meetings/groups/{world.group}"))
-    print(f"session page, group page: {small} statements")
+    large = (statements(f"/meetings/sessions/{s}"), statements(f"/meetings/sessions/{s}/agenda"),
+             statements(f"/meetings/groups/{world.group}"))
+    print(f"session page, agenda page, group page: {small} statements")
     assert large == small

@@ -104,3 +104,34 @@ def test_the_plan_pages_statement_count_does_not_grow_with_its_measures(app, cli
     with StatementCounter(app) as four:
         assert client.get(f"/plans/{plan_id}").get_data(as_text=True).count("Atzinums") == 4
     assert len(four.statements) == len(one.statements)
+
+
+def test_the_case_page_runs_a_constant_number_of_statements(app, client, factory, world):
+    case = factory.case(world.pupil.id, world.school.id, world.pedagogue.id)
+
+    def add_plan_with_hours(semester_id: int, *deliverers) -> None:
+        plan_id = plan(app, pupil_id=world.pupil.id, school_id=world.school.id, created_by_id=world.pedagogue.id,
+                       semester_id=semester_id, case_id=case.id)
+        for deliverer in deliverers:
+            delivered(app, measure(app, plan_id, world.psychologist, deliverer_id=deliverer.id), deliverer.id)
+
+    def note(n: int) -> None:
+        answer = client.post(f"/cases/{case.id}/notes/new", data={
+            "note-kind": "general", "note-visibility": "institution", "note-text": f"Piezīme {n}"})
+        assert answer.status_code == 302
+
+    factory.login(client, world.pedagogue)
+    add_plan_with_hours(world.current, world.teacher)
+    note(0)
+    client.get(f"/cases/{case.id}")  # warm caches (keys, sign-in) before counting
+    with StatementCounter(app) as small:
+        assert client.get(f"/cases/{case.id}").status_code == 200
+    add_plan_with_hours(world.past, world.teacher2, world.specialist)
+    add_plan_with_hours(world.next, world.head, world.teacher)
+    for n in range(1, 4):
+        note(n)
+    with StatementCounter(app) as large:
+        page = client.get(f"/cases/{case.id}").get_data(as_text=True)
+    assert "Piezīme 3" in page
+    print(f"case page: {len(small)} statements")
+    assert len(large) == len(small), (len(small), len(large))
