@@ -45,6 +45,10 @@ def _derive(app: Flask) -> None:
         url = "postgresql+psycopg://" + url.removeprefix("postgresql://")
     cfg["SQLALCHEMY_DATABASE_URI"] = url
     cfg.setdefault("SQLALCHEMY_ENGINE_OPTIONS", {"pool_pre_ping": True})
+    if url.startswith("postgresql") and not cfg.get("POSTGRES_JIT"):
+        # caseflow's queries are short; their OR-ed EXISTS conditions look costly enough to the planner
+        # that JIT compiles them, which costs more than the query (docs/benchmarks.md)
+        cfg["SQLALCHEMY_ENGINE_OPTIONS"].setdefault("connect_args", {}).setdefault("options", "-c jit=off")
     if not cfg.get("MAIL_DIR"):
         cfg["MAIL_DIR"] = str(Path(app.instance_path) / "mail")
     if cfg["ENV_MODE"] in ("demo", "testing") and cfg.get("SECRET_KEY") in (None, *INSECURE_SECRET_KEYS):

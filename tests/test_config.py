@@ -191,3 +191,14 @@ def test_malformed_keys_in_the_environment_stop_the_start(start, monkeypatch, ma
     monkeypatch.setenv("CASEFLOW_AUDIT_KEY", _b64_key()[1])
     with pytest.raises(KeyError_, match=message):
         start()
+
+
+def test_postgresql_connections_do_not_jit_compile_short_queries(app, backend):
+    if backend != "postgresql":
+        pytest.skip("JIT is a PostgreSQL setting")
+    from sqlalchemy import text
+
+    from caseflow.extensions import db
+
+    with app.app_context():
+        assert db.session.scalar(text("SHOW jit")) == "off"

@@ -2,7 +2,7 @@
 a participating institution sees, and who sees or works sessions, requests and actions."""
 from __future__ import annotations
 
-from sqlalchemy import and_, exists, false, or_
+from sqlalchemy import and_, exists, false, literal_column, or_, select, union_all
 
 from caseflow.access.permissions import MUNICIPAL_ROLES, Permission
 from caseflow.db import local_today
@@ -43,53 +43,74 @@ def sits_in(actor, group_id_column):
         or_(GroupMember.term_to.is_(None), GroupMember.term_to >= today)).correlate_except(GroupMember)
 
 
-def on_agenda(actor, case_id_column):
-    """SQL: the case stands on an agenda of a group the actor chairs (any session), or of a group
-    the actor's institution sits in while that session's minutes are not yet approved."""
+def probe(*conditions, correlate_except):
+    """A correlated SELECT 1 that finds a row when a relationship holds (see any_of)."""
+    return select(literal_column("1")).where(*conditions).correlate_except(*correlate_except)
+
+
+def any_of(probes):
+    """SQL: at least one probe finds a row. One EXISTS over UNION ALL rather than an OR of EXISTS:
+    PostgreSQL then checks a row with an index look-up per relationship, stopping at the first that
+    holds, and can walk a list in its sort order instead of first building every relationship's
+    whole set (under row security, a function call per row of those tables)."""
+    probes = [p for p in probes if p is not None]
+    if not probes:
+        return false()
+    return (probes[0] if len(probes) == 1 else union_all(*probes)).exists()
+
+
+def agenda_probe(actor, case_id_column):
+    """The case stands on an agenda of a group the actor chairs (any session), or of a group the
+    actor's institution sits in while that session's minutes are not yet approved."""
     from caseflow.meetings.models import AgendaItem, GroupSession, SessionStatus
 
     window = GroupSession.status.in_([SessionStatus.PROPOSED, SessionStatus.PLANNED, SessionStatus.HELD])
-    return exists().where(
-        AgendaItem.case_id == case_id_column, GroupSession.id == AgendaItem.session_id,
-        or_(chairs(actor, GroupSession.group_id), and_(window, sits_in(actor, GroupSession.group_id)))
-    ).correlate_except(AgendaItem, GroupSession)
+    return probe(AgendaItem.case_id == case_id_column, GroupSession.id == AgendaItem.session_id,
+                 or_(chairs(actor, GroupSession.group_id), and_(window, sits_in(actor, GroupSession.group_id))),
+                 correlate_except=(AgendaItem, GroupSession))
 
 
-def holds_action(actor, case_id_column):
-    """SQL: the actor's institution holds (or held) an action on the case."""
+def action_probe(actor, case_id_column):
+    """The actor's institution holds (or held) an action on the case (None: it cannot)."""
     from caseflow.actions.models import Action
 
     if Permission.ACTION_WORK not in actor.permissions or actor.institution_id is None:
-        return false()
-    return exists().where(Action.case_id == case_id_column,
-                          Action.institution_id == actor.institution_id).correlate_except(Action)
+        return None
+    return probe(Action.case_id == case_id_column, Action.institution_id == actor.institution_id,
+                 correlate_except=(Action,))
 
 
-def takes_part(actor, case_id_column):
-    """SQL: the actor's institution is an active participant of the case (added by the coordinator
-    or shared); a coordinator also sees a case shared with an institution of their municipality."""
+def participant_probe(actor, case_id_column):
+    """The actor's institution is an active participant of the case (added by the coordinator or
+    shared); a coordinator also sees a case shared with an institution of their municipality
+    (None: the actor has no institution)."""
     from sqlalchemy.orm import aliased
 
     from caseflow.people.models import Institution
     from caseflow.sharing.models import CaseParticipant, ParticipantWhy
 
     if actor.institution_id is None:
-        return false()
+        return None
     institution = aliased(Institution)
     mine = CaseParticipant.institution_id == actor.institution_id
     if actor.role in MUNICIPAL_ROLES:
         mine = or_(mine, and_(CaseParticipant.why == ParticipantWhy.SHARED,
                               institution.municipality_id == actor.municipality_id))
-    return exists().where(CaseParticipant.case_id == case_id_column, CaseParticipant.ended_at.is_(None),
-                          institution.id == CaseParticipant.institution_id, mine
-                          ).correlate_except(CaseParticipant, institution)
+    return probe(CaseParticipant.case_id == case_id_column, CaseParticipant.ended_at.is_(None),
+                 institution.id == CaseParticipant.institution_id, mine,
+                 correlate_except=(CaseParticipant, institution))
 
 
-def participates(actor, case_id_column):
-    """SQL: the actor's institution takes part in the work on the case: the group's (agenda,
+def holds_action(actor, case_id_column):
+    """SQL: the actor's institution holds (or held) an action on the case."""
+    return any_of([action_probe(actor, case_id_column)])
+
+
+def participation_probes(actor, case_id_column) -> list:
+    """The ways the actor's institution takes part in the work on the case: the group's (agenda,
     actions) or as a participant the coordinator added or shared the case with."""
-    return or_(on_agenda(actor, case_id_column), holds_action(actor, case_id_column),
-               takes_part(actor, case_id_column))
+    return [agenda_probe(actor, case_id_column), action_probe(actor, case_id_column),
+            participant_probe(actor, case_id_column)]
 
 
 def group_condition_for(actor, permission: Permission):

@@ -118,21 +118,31 @@ _CASE_CHANGES = frozenset({Permission.CASE_EDIT, Permission.CASE_REFER, Permissi
                            Permission.PLAN_EDIT})
 
 
-def _on_team(actor: Actor, case_id_column):
+def _team_probe(actor: Actor, case_id_column):
+    """The actor is on the case's team (a probe for participation.any_of)."""
     from caseflow.cases.models import CaseTeamMember
 
-    return exists().where(CaseTeamMember.case_id == case_id_column, CaseTeamMember.user_id == actor.user_id,
-                          CaseTeamMember.removed_at.is_(None)).correlate_except(CaseTeamMember)
+    return participation.probe(CaseTeamMember.case_id == case_id_column, CaseTeamMember.user_id == actor.user_id,
+                               CaseTeamMember.removed_at.is_(None), correlate_except=(CaseTeamMember,))
 
 
-def _referred_here(actor: Actor, case_id_column, municipality_column):
-    """SQL: the case belongs to the actor's municipality and waits at, or was taken on by, the
+def _on_team(actor: Actor, case_id_column):
+    return participation.any_of([_team_probe(actor, case_id_column)])
+
+
+def _referral_probe(actor: Actor, case_id_column, municipality_column):
+    """The case belongs to the actor's municipality and waits at, or was taken on by, the
     cooperation group (a returned referral gives the case back to the school alone)."""
     from caseflow.cases.models import Referral, ReferralStatus
 
-    return and_(municipality_column == actor.municipality_id,
-                exists().where(Referral.case_id == case_id_column, Referral.status.in_(
-                    [ReferralStatus.SUBMITTED, ReferralStatus.ACCEPTED])).correlate_except(Referral))
+    return participation.probe(
+        Referral.case_id == case_id_column, municipality_column == actor.municipality_id,
+        Referral.status.in_([ReferralStatus.SUBMITTED, ReferralStatus.ACCEPTED]), correlate_except=(Referral,))
+
+
+def _referred_here(actor: Actor, case_id_column, municipality_column):
+    """SQL: see _referral_probe."""
+    return participation.any_of([_referral_probe(actor, case_id_column, municipality_column)])
 
 
 def _case_condition_for(actor: Actor, permission: Permission):
@@ -144,15 +154,16 @@ def _case_condition_for(actor: Actor, permission: Permission):
     if permission is Permission.SESSION_REQUEST and actor.role not in CASE_OWNER_ROLES | MUNICIPAL_ROLES:
         # outside institutions ask for a hearing of a case they hold an action on
         return participation.holds_action(actor, Case.id)
-    taking_part = participation.participates(actor, Case.id)
-    # break-the-glass gives sight of the case (and its notes), never a change or a note
-    granted = emergency.grants(actor, Case.id) if permission is Permission.CASE_VIEW else false()
+    related = [_team_probe(actor, Case.id), *participation.participation_probes(actor, Case.id)]
+    if permission is Permission.CASE_VIEW:
+        # break-the-glass gives sight of the case (and its notes), never a change or a note
+        related.append(emergency.grant_probe(actor, Case.id))
     if actor.role in CASE_OWNER_ROLES:
-        return or_(Case.school_id == actor.institution_id, _on_team(actor, Case.id), taking_part, granted)
+        return or_(Case.school_id == actor.institution_id, participation.any_of(related))
     if actor.role in MUNICIPAL_ROLES:
-        return or_(_referred_here(actor, Case.id, Case.municipality_id), _on_team(actor, Case.id), taking_part,
-                   granted)
-    return or_(_on_team(actor, Case.id), taking_part, granted)
+        # the group's referrals first: most of a coordinator's cases are there
+        return participation.any_of([_referral_probe(actor, Case.id, Case.municipality_id), *related])
+    return participation.any_of(related)
 
 
 def note_kind_allowed(actor: Actor | None, kind: str) -> bool:

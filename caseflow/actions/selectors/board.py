@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import Select, func, select, text
 from sqlalchemy import case as when
 from sqlalchemy.orm import joinedload
 
@@ -73,26 +73,42 @@ def narrowed(query: Select, actor: Actor, filters: Filters) -> Select:
 
 
 def _sums(today: date) -> tuple:
+    """Open, overdue, done, cannot be done and all actions of a group of rows, labelled."""
     is_open = Action.status.in_([str(s) for s in OPEN_ACTION_STATUSES])
 
-    def total(condition):
-        return func.sum(when((condition, 1), else_=0))
-    return (total(is_open), total(is_open & (Action.due_on < today)), total(Action.status == ActionStatus.DONE),
-            total(Action.status == ActionStatus.CANNOT), func.count(Action.id))
+    def total(condition, name: str):
+        return func.sum(when((condition, 1), else_=0)).label(name)
+    return (total(is_open, "open"), total(is_open & (Action.due_on < today), "overdue"),
+            total(Action.status == ActionStatus.DONE, "done"), total(Action.status == ActionStatus.CANNOT, "cannot"),
+            func.count(Action.id).label("total"))
+
+
+def _counts_by(column, actor: Actor, filters: Filters, today: date, *, top: bool = False):
+    """The counts per value of an action's column as a subquery; the LIST_LIMIT most overdue if top.
+
+    Counting the actions alone (their covering index) and joining names only to the counted rows keeps
+    the statement from joining every action to its case, pupil or institution."""
+    query = narrowed(select(column.label("key"), *_sums(today)), actor, filters).where(column.is_not(None)) \
+        .group_by(column)
+    if top:
+        query = query.order_by(text("overdue DESC"), text("open DESC"), column).limit(LIST_LIMIT)
+    return query.subquery()
 
 
 def _list(actor: Actor, filters: Filters, *conditions) -> list[Action]:
-    query = narrowed(select(Action), actor, filters).where(
-        Action.status.in_([str(s) for s in OPEN_ACTION_STATUSES]), *conditions)
-    return list(db.session.scalars(query.options(
+    first = narrowed(select(Action.id), actor, filters).where(
+        Action.status.in_([str(s) for s in OPEN_ACTION_STATUSES]), *conditions) \
+        .order_by(Action.due_on, Action.id).limit(LIST_LIMIT)
+    return list(db.session.scalars(select(Action).where(Action.id.in_(first.scalar_subquery())).options(
         joinedload(Action.case).joinedload(Case.pupil), joinedload(Action.group), joinedload(Action.institution),
-        joinedload(Action.assignee)).order_by(Action.due_on, Action.id).limit(LIST_LIMIT)))
+        joinedload(Action.assignee)).order_by(Action.due_on, Action.id)))
 
 
 def _choices(actor: Actor, column, model) -> list[tuple[int, str]]:
-    present = scope(select(column), actor, Permission.ACTION_BOARD, Action)
+    # one action is enough: a LIMIT 1 subquery stops at the first one on the column's index
+    one = scope(select(Action.id), actor, Permission.ACTION_BOARD, Action).where(column == model.id).limit(1)
     return [tuple(r) for r in db.session.execute(
-        select(model.id, model.name).where(model.id.in_(present)).order_by(model.name, model.id))]
+        select(model.id, model.name).where(one.scalar_subquery().is_not(None)).order_by(model.name, model.id))]
 
 
 def filter_choices(actor: Actor) -> tuple[list[tuple[int, str]], list[tuple[int, str]]]:
@@ -100,26 +116,28 @@ def filter_choices(actor: Actor) -> tuple[list[tuple[int, str]], list[tuple[int,
     return _choices(actor, Action.group_id, CooperationGroup), _choices(actor, Action.institution_id, Institution)
 
 
+def _numbers(row) -> tuple[int, ...]:
+    return tuple(int(n or 0) for n in (row.open, row.overdue, row.done, row.cannot, row.total))
+
+
 def board(actor: Actor, filters: Filters) -> Board:
     """The board over every action of the groups the actor chairs, narrowed by the filters."""
     today = local_today()
     week_end = today + timedelta(days=6 - today.weekday())
-    by_institution = db.session.execute(narrowed(
-        select(Institution.id, Institution.name, *_sums(today)).select_from(Action)
-        .join(Institution, Institution.id == Action.institution_id), actor, filters)
-        .group_by(Institution.id, Institution.name).order_by(Institution.name, Institution.id))
-    by_case = db.session.execute(narrowed(
-        select(Case, Pupil, *_sums(today)).select_from(Action)
-        .join(Case, Case.id == Action.case_id).join(Pupil, Pupil.id == Case.pupil_id), actor, filters)
-        .group_by(Case.id, Pupil.id)
-        .order_by(_sums(today)[1].desc(), _sums(today)[0].desc(), Case.id).limit(LIST_LIMIT))
+    per_institution = _counts_by(Action.institution_id, actor, filters, today)
+    by_institution = db.session.execute(
+        select(Institution.id, Institution.name, per_institution).join(
+            per_institution, per_institution.c.key == Institution.id).order_by(Institution.name, Institution.id))
+    per_case = _counts_by(Action.case_id, actor, filters, today, top=True)
+    by_case = db.session.execute(
+        select(Case, Pupil, per_case).join(per_case, per_case.c.key == Case.id).join(Pupil, Pupil.id == Case.pupil_id)
+        .order_by(per_case.c.overdue.desc(), per_case.c.open.desc(), Case.id))
     return Board(
         today=today, week_end=week_end,
         overdue=_list(actor, filters, Action.due_on < today),
         due_this_week=_list(actor, filters, Action.due_on >= today, Action.due_on <= week_end),
-        by_institution=[Counts(r[0], r[1], *(int(n or 0) for n in r[2:])) for r in by_institution],
-        by_case=[Counts(r[0].id, f"{r[0].number}, {r[1].full_name}", *(int(n or 0) for n in r[2:]))
-                 for r in by_case])
+        by_institution=[Counts(r.id, r.name, *_numbers(r)) for r in by_institution],
+        by_case=[Counts(r.Case.id, f"{r.Case.number}, {r.Pupil.full_name}", *_numbers(r)) for r in by_case])
 
 
 @dataclass(frozen=True)
