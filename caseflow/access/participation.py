@@ -48,15 +48,18 @@ def probe(*conditions, correlate_except):
     return select(literal_column("1")).where(*conditions).correlate_except(*correlate_except)
 
 
-def any_of(probes):
-    """SQL: at least one probe finds a row. One EXISTS over UNION ALL rather than an OR of EXISTS:
-    PostgreSQL then checks a row with an index look-up per relationship, stopping at the first that
-    holds, and can walk a list in its sort order instead of first building every relationship's
-    whole set (under row security, a function call per row of those tables)."""
+def any_of(probes, *, per_row: bool = False):
+    """SQL: at least one probe finds a row. By default an OR of EXISTS, which PostgreSQL may answer by
+    first gathering each relationship's (small) set of rows. With per_row, one EXISTS over UNION ALL:
+    each row is checked with an index look-up per relationship, stopping at the first that holds, so
+    a list whose relationships cover much of the table walks its sort index instead of first gathering
+    every relationship's rows (under row security, a function call for each of them)."""
     probes = [p for p in probes if p is not None]
     if not probes:
         return false()
-    return (probes[0] if len(probes) == 1 else union_all(*probes)).exists()
+    if not per_row or len(probes) == 1:
+        return or_(*(p.exists() for p in probes))
+    return union_all(*probes).exists()
 
 
 def agenda_probe(actor, case_id_column):

@@ -161,8 +161,10 @@ def _case_condition_for(actor: Actor, permission: Permission):
     if actor.role in CASE_OWNER_ROLES:
         return or_(Case.school_id == actor.institution_id, participation.any_of(related))
     if actor.role in MUNICIPAL_ROLES:
-        # the group's referrals first: most of a coordinator's cases are there
-        return participation.any_of([_referral_probe(actor, Case.id, Case.municipality_id), *related])
+        # the group's referrals reach much of the municipality: check the cases in the list's order,
+        # referrals first (the most of them are there)
+        return participation.any_of([_referral_probe(actor, Case.id, Case.municipality_id), *related],
+                                    per_row=True)
     return participation.any_of(related)
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from enum import StrEnum
 
-from sqlalchemy import Date, ForeignKey, Index, LargeBinary, String
+from sqlalchemy import Date, ForeignKey, Index, LargeBinary, String, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from caseflow.db import UTCDateTime, utcnow
@@ -24,6 +24,11 @@ class ActionStatus(StrEnum):
 
 #: statuses of actions still to be carried out (deadlines and reminders apply)
 OPEN_ACTION_STATUSES = (ActionStatus.NEW, ActionStatus.ACCEPTED, ActionStatus.IN_PROGRESS)
+#: SQL: the action is still to be carried out (the predicate of the partial index of open deadlines)
+IS_OPEN_SQL = f"status IN ({', '.join(repr(str(status)) for status in OPEN_ACTION_STATUSES)})"
+#: columns that row security and the chair's board read, carried in the board's indexes so that counting
+#: the actions of a group reads the index alone
+BOARD_COLUMNS = ["group_id", "institution_id", "case_id", "municipality_id", "supervisor_institution_id"]
 
 
 class Action(db.Model):
@@ -34,6 +39,10 @@ class Action(db.Model):
         Index("ix_actions_institution_queue", "institution_id", "status", "due_on", "id"),
         Index("ix_actions_municipality_due", "municipality_id", "status", "due_on", "id"),
         Index("ix_actions_case", "case_id", "status"),
+        # the control board: a group's actions by status and deadline, and every open action by deadline
+        Index("ix_actions_group_due", "group_id", "status", "due_on", "id", postgresql_include=BOARD_COLUMNS[1:]),
+        Index("ix_actions_open_due", "due_on", "id", postgresql_include=BOARD_COLUMNS,
+              sqlite_where=text(IS_OPEN_SQL), postgresql_where=text(IS_OPEN_SQL)),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

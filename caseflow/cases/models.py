@@ -45,6 +45,9 @@ class Case(db.Model):
               sqlite_where=text("status != 'closed'"), postgresql_where=text("status != 'closed'")),
         Index("ix_cases_school_list", "school_id", "status", "id"),
         Index("ix_cases_municipality_list", "municipality_id", "status", "id"),
+        # the work list's sort orders: a list that reaches much of the table (the coordinator's) walks one
+        Index("ix_cases_updated", "updated_at", "id"),
+        Index("ix_cases_opened", "opened_on", "id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

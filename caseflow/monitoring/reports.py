@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from flask import abort
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import extract, select
+from sqlalchemy.exc import IntegrityError
 
 from caseflow.access import Actor, Permission, scope
 from caseflow.audit import services as audit
@@ -54,17 +55,25 @@ class ReportData:
     threshold: int
 
 
+def _report_exists(municipality_id: int, year: int) -> bool:
+    """True when the municipality has a report for the year."""
+    return db.session.scalar(select(AnnualReport.id).where(AnnualReport.municipality_id == municipality_id,
+                                                           AnnualReport.year == year)) is not None
+
+
 def start_report(actor: Actor, year: int) -> AnnualReport:
     """A draft report of the actor's municipality for a year (one per year)."""
     if not 2000 <= year <= 2100:
         raise MonitoringError(_l("Enter a year between 2000 and 2100."), "year")
-    if db.session.scalar(select(AnnualReport.id).where(AnnualReport.municipality_id == actor.municipality_id,
-                                                       AnnualReport.year == year)):
+    if _report_exists(actor.municipality_id, year):
         raise MonitoringError(_l("A report for this year already exists."), "year")
     report = AnnualReport(municipality_id=actor.municipality_id, year=year, status=ReportStatus.DRAFT,
                           sections={key: "" for key in SECTIONS})
-    db.session.add(report)
-    db.session.flush()
+    try:
+        with db.session.begin_nested():  # two coordinators starting the same year at once: one report wins
+            db.session.add(report)
+    except IntegrityError:
+        raise MonitoringError(_l("A report for this year already exists."), "year") from None
     audit.record("monitoring.report.start", object_type="AnnualReport", object_id=report.id, detail={"year": year})
     return report
 

@@ -38,6 +38,21 @@ def _start(client, year=2026) -> int:
     return int(response.headers["Location"].rstrip("/").rsplit("/", 1)[-1])
 
 
+def test_a_second_report_started_at_the_same_moment_is_refused_next_to_the_year(client, factory, town, app,
+                                                                               monkeypatch):
+    from caseflow.monitoring import reports
+
+    _m, users = town
+    factory.login(client, users["coordinator"])
+    _start(client)
+    # the other coordinator's report was not yet committed when this one was checked
+    monkeypatch.setattr(reports, "_report_exists", lambda municipality_id, year: False)
+    answer = client.post("/monitoring/reports", data={"year": 2026})
+    assert answer.status_code == 200 and "Pārskats par šo gadu jau ir sākts." in answer.get_data(as_text=True)
+    with app.app_context():
+        assert db.session.scalar(select(db.func.count()).select_from(AnnualReport)) == 1
+
+
 def test_a_report_goes_from_draft_to_published(client, factory, town, app):
     _m, users = town
     factory.login(client, users["coordinator"])

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from sqlalchemy import Select, func, select, text
+from sqlalchemy import Select, func, select
 from sqlalchemy import case as when
 from sqlalchemy.orm import joinedload
 
@@ -88,14 +88,15 @@ def _counts_by(column, actor: Actor, filters: Filters, today: date, *, top: bool
 
     Counting the actions alone (their covering index) and joining names only to the counted rows keeps
     the statement from joining every action to its case, pupil or institution."""
-    query = narrowed(select(column.label("key"), *_sums(today)), actor, filters).where(column.is_not(None)) \
-        .group_by(column)
+    sums = _sums(today)
+    query = narrowed(select(column.label("key"), *sums), actor, filters).where(column.is_not(None)).group_by(column)
     if top:
-        query = query.order_by(text("overdue DESC"), text("open DESC"), column).limit(LIST_LIMIT)
+        query = query.order_by(sums[1].desc(), sums[0].desc(), column).limit(LIST_LIMIT)
     return query.subquery()
 
 
 def _list(actor: Actor, filters: Filters, *conditions) -> list[Action]:
+    # the first LIST_LIMIT ids come from the index alone; only they are joined to their case, pupil and people
     first = narrowed(select(Action.id), actor, filters).where(
         Action.status.in_([str(s) for s in OPEN_ACTION_STATUSES]), *conditions) \
         .order_by(Action.due_on, Action.id).limit(LIST_LIMIT)
