@@ -96,6 +96,8 @@ def _counts_by(column, actor: Actor, filters: Filters, today: date, *, top: bool
 
 
 def _list(actor: Actor, filters: Filters, *conditions) -> list[Action]:
+    if filters.status in (ActionStatus.DONE, ActionStatus.CANNOT):
+        return []  # the lists hold open actions only
     # the first LIST_LIMIT ids come from the index alone; only they are joined to their case, pupil and people
     first = narrowed(select(Action.id), actor, filters).where(
         Action.status.in_([str(s) for s in OPEN_ACTION_STATUSES]), *conditions) \
