@@ -127,6 +127,7 @@ def _team_probe(actor: Actor, case_id_column):
 
 
 def _on_team(actor: Actor, case_id_column):
+    """SQL: the actor is on the case's team."""
     return participation.any_of([_team_probe(actor, case_id_column)])
 
 
