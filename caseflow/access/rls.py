@@ -142,10 +142,12 @@ def install(app: Flask) -> None:
 
 # --- the policies ---------------------------------------------------------------------------------
 
-_M = "caseflow_municipalities()"
-_I = "ANY (caseflow_institutions())"
-_U = "caseflow_user()"
-_EVERYWHERE = "caseflow_everywhere()"
+# each key part as a sub-select: PostgreSQL evaluates it once per statement (an InitPlan) instead of once
+# per row it checks, which at Riga scale halves the cost of counting under row security (migration 0014)
+_M = "CAST((SELECT caseflow_municipalities()) AS integer[])"
+_I = "ANY (CAST((SELECT caseflow_institutions()) AS integer[]))"
+_U = "(SELECT caseflow_user())"
+_EVERYWHERE = "(SELECT caseflow_everywhere())"
 
 #: helper functions: the key's parts, and reachability through tables that carry row security
 #: (SECURITY DEFINER, owned by the tables' owner, so they read without recursing into the policies)
