@@ -38,6 +38,8 @@ class Sheet:
     #: how far reading has come, in the unit of `total` (bytes for CSV, rows for XLSX)
     position: Callable[[], int]
     total: int
+    #: the column separator of a CSV file (None for XLSX)
+    delimiter: str | None = None
 
 
 def size_of(stream: IO[bytes]) -> int:
@@ -145,7 +147,7 @@ def _open_csv(stream: IO[bytes], encoding: str, sha256: str, size: int) -> Sheet
 
     return Sheet(encoding=encoding, sha256=sha256, size=size, header_row=header_row,
                  headers=[h.strip() for h in headers], rows=rows(),
-                 position=lambda: stream.tell() if not stream.closed else size, total=size)
+                 position=lambda: stream.tell() if not stream.closed else size, total=size, delimiter=delimiter)
 
 
 def _open_xlsx(stream: IO[bytes], sha256: str, size: int) -> Sheet:

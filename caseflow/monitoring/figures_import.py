@@ -2,15 +2,12 @@
 figure a row, every problem named by row, column and reason, then all rows written or none."""
 from __future__ import annotations
 
-import csv
 import io
 import re
-import zipfile
 from dataclasses import dataclass, field
 from decimal import Decimal
 
 from flask_babel import lazy_gettext as _l
-from openpyxl import load_workbook
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
@@ -18,6 +15,7 @@ from caseflow.access import Actor
 from caseflow.audit import services as audit
 from caseflow.db import utcnow
 from caseflow.extensions import db
+from caseflow.imports.reading import FileProblem, open_sheet
 from caseflow.monitoring.models import (
     Indicator,
     IndicatorValue,
@@ -124,26 +122,19 @@ class _Unreadable(ValueError):
         self.code = code
 
 
-def _lines(data: bytes) -> list[list[str | None]]:
-    """The file's rows as text cells; raises _Unreadable when the file cannot be read."""
-    if data[:4] == b"PK\x03\x04":
-        try:
-            book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-            lines = [[_cell(v) for v in row] for row in book.worksheets[0].iter_rows(values_only=True)]
-            book.close()
-            return lines
-        except (zipfile.BadZipFile, KeyError, ValueError, OSError, IndexError) as exc:
-            raise _Unreadable("bad_file") from exc
+#: the imports' reasons for a file that cannot be read, as this form words them
+_FILE_PROBLEMS = {"encoding": "not_utf8", "empty": "no_rows"}
+
+
+def _lines(data: bytes) -> tuple[list[tuple[int, list[str | None]]], str | None]:
+    """The header and the rows with their spreadsheet numbers, and the CSV separator, read as every import
+    reads a file (CSV in UTF-8 or Windows-1257, or XLSX); raises _Unreadable when it cannot be read."""
     try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise _Unreadable("not_utf8") from exc
-    if "\x00" in text:
-        raise _Unreadable("bad_file")
-    try:
-        return [[_cell(v) for v in row] for row in csv.reader(io.StringIO(text, newline=""), delimiter=";")]
-    except csv.Error as exc:
-        raise _Unreadable("bad_file") from exc
+        sheet = open_sheet(io.BytesIO(data))
+    except FileProblem as exc:
+        raise _Unreadable(_FILE_PROBLEMS.get(exc.code, "bad_file")) from None
+    header = (sheet.header_row, [_cell(h) for h in sheet.headers])
+    return [header, *((number, [_cell(c) for c in cells]) for number, cells in sheet.rows)], sheet.delimiter
 
 
 def _header_keys(header: list[str | None]) -> tuple[dict[str, int], list[FigureProblem]]:
@@ -153,8 +144,6 @@ def _header_keys(header: list[str | None]) -> tuple[dict[str, int], list[FigureP
         key = names.get((cell or "").casefold())
         if key is not None and key not in found:
             found[key] = index
-    if len([c for c in header if c]) == 1 and "," in (header[0] or ""):
-        return found, [FigureProblem(1, None, "separator")]
     missing = [FigureProblem(1, COLUMNS[key][0], "missing_column", {"column": COLUMNS[key][0]})
                for key in REQUIRED_COLUMNS if key not in found]
     return found, missing
@@ -224,12 +213,14 @@ class _Row:
 def check_rows(municipality_id: int, data: bytes) -> tuple[list[FigureRow], list[FigureProblem]]:
     """Read and check every row of the file against the municipality's indicators (three statements)."""
     try:
-        lines = _lines(data)
+        lines, delimiter = _lines(data)
     except _Unreadable as exc:
         return [], [FigureProblem(None, None, exc.code)]
-    numbered = [(n, line) for n, line in enumerate(lines, start=1) if any(line)]
+    numbered = [(n, line) for n, line in lines if any(line)]
     if not numbered:
         return [], [FigureProblem(None, None, "no_rows")]
+    if delimiter not in (None, ";"):
+        return [], [FigureProblem(numbered[0][0], None, "separator")]
     keys, problems = _header_keys(numbered[0][1])
     if problems:
         return [], problems

@@ -159,3 +159,13 @@ def test_the_template_imports_and_only_the_coordinator_may_import(client, factor
     assert "Importēt vērtības no faila" not in client.get("/monitoring/").get_data(as_text=True)
     with app.app_context():
         assert db.session.scalar(select(func.count()).select_from(IndicatorValue)) == 0
+
+
+def test_a_windows_1257_file_from_latvian_excel_is_read_like_every_import(app, town):
+    m, _users = town
+    data = ("\r\n".join([HEADER, *GOOD]) + "\r\n").encode("cp1257")
+    with app.app_context():
+        rows, problems = check_rows(m.id, data)
+    assert problems == []
+    assert [(r.indicator.code, r.source, r.evidence) for r in rows] == [
+        ("A", "VIIS", "VIIS pārskats 2025-09-01"), ("A", "VIIS", None), ("B", "Aptauja", "Vecāku aptauja")]
