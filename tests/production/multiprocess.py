@@ -21,15 +21,17 @@ from caseflow.extensions import db
 from tests.conftest import PG_ADMIN_URL, _pg_available
 from tests.notify.smtp import Sink, free_port
 from tests.production.stack import (
+    REDIS_URL,
     Processes,
     answers_health,
     flask_command,
     gunicorn_command,
+    redis_problem,
+    require,
     run,
     wait_until,
 )
 
-REDIS_URL = os.environ.get("CASEFLOW_TEST_REDIS", "redis://127.0.0.1:6379/0")
 #: outbox messages queued before the workers start (each takes the SMTP server SEND_DELAY to accept)
 BATCH = 40
 SEND_DELAY = 0.1
@@ -46,18 +48,7 @@ class SlowSink(Sink):
 
 
 def _require_services() -> None:
-    problem = _pg_available()
-    if problem is None:
-        try:
-            import redis
-
-            redis.Redis.from_url(REDIS_URL, socket_connect_timeout=3).ping()
-        except Exception as exc:  # noqa: BLE001
-            problem = f"Redis not reachable at {REDIS_URL}: {type(exc).__name__}"
-    if problem:
-        if os.environ.get("CI") == "true":
-            pytest.fail(f"{problem} — the production tests are required under CI=true")
-        pytest.skip(problem)
+    require(_pg_available() or redis_problem(), "the production tests")
 
 
 def _production_env(owner_url: str, keys: dict, folder, smtp_port: int, run_id: str) -> dict[str, str]:

@@ -17,6 +17,29 @@ from urllib.parse import urlencode
 from caseflow.config import PROJECT_ROOT
 
 VENV_BIN = PROJECT_ROOT / ".venv" / "bin"
+REDIS_URL = os.environ.get("CASEFLOW_TEST_REDIS", "redis://127.0.0.1:6379/0")
+
+
+def redis_problem() -> str | None:
+    """Why the tests' Redis cannot be used, or None when it answers."""
+    import redis
+
+    try:
+        redis.Redis.from_url(REDIS_URL, socket_connect_timeout=3).ping()
+    except redis.exceptions.RedisError as exc:
+        return f"Redis not reachable at {REDIS_URL}: {type(exc).__name__}"
+    return None
+
+
+def require(problem: str | None, what: str) -> None:
+    """Fail under CI=true (the service is required there), skip elsewhere, when a service is missing."""
+    import pytest
+
+    if problem is None:
+        return
+    if os.environ.get("CI") == "true":
+        pytest.fail(f"{problem} — {what} are required under CI=true")
+    pytest.skip(problem)
 _CSRF = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
 _ERROR = re.compile(r'id="sign-in-error"><p>(.*?)</p>', re.S)
 

@@ -18,16 +18,12 @@ from caseflow.extensions import db
 from caseflow.notify.models import JobLease, OutboxMessage
 from caseflow.records.models import RetentionRun
 from tests.factories import totp_code
-from tests.production import multiprocess
-from tests.production.multiprocess import REDIS_URL, SIGN_IN_LIMIT
-from tests.production.stack import Browser, flask_command, wait_until
+from tests.production.multiprocess import SIGN_IN_LIMIT
+from tests.production.stack import REDIS_URL, Browser, flask_command, wait_until
 
 # one xdist worker runs the whole module, so its processes start once (make test: --dist loadgroup)
 pytestmark = pytest.mark.xdist_group("processes")
 
-# this module's fixtures (module-scoped: one database, two gunicorn processes, two workers)
-production, processes, smtp_sink, web, workers = (multiprocess.production, multiprocess.processes,
-                                                  multiprocess.smtp_sink, multiprocess.web, multiprocess.workers)
 
 THROTTLED = "Too many failed attempts. Wait 15 minutes and try again, or reset your password."
 WRONG = "The user name, password or one-time code is not correct."

@@ -16,8 +16,8 @@ from sqlalchemy import select
 from caseflow.audit.models import AuditEntry
 from caseflow.extensions import db
 from tests.factories import totp_code
+from tests.notify.smtp import free_port
 from tests.people.auth.helpers import session_rows, sid
-from tests.production.conftest import free_port
 
 TRY_AGAIN_LV = "Pakalpojums īslaicīgi nav pieejams. Nekas netika saglabāts; mēģiniet vēlreiz."
 
