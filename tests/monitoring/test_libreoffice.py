@@ -12,15 +12,17 @@ import pytest
 
 from caseflow.extensions import db
 from caseflow.monitoring.plan_xlsx import export_plan
+from tests.monitoring.helpers import seeded_town
 from tests.monitoring.test_plan_xlsx import build_plan
-from tests.monitoring.test_reports import (
-    TEXT,
-    _start,
-    town,  # noqa: F401 — fixture
-)
+from tests.monitoring.test_reports import TEXT, _start
 
 #: every sheet (-1) to CSV in UTF-8 (76), comma-separated (44), quoted with " (34)
 CSV_FILTER = "csv:Text - txt - csv (StarCalc):44,34,76,1,,0,false,true,false,false,false,-1"
+
+
+@pytest.fixture
+def town(app, factory):
+    return seeded_town(app, factory, "Daugavpils", "daugavpils")
 
 
 @pytest.fixture
@@ -52,7 +54,7 @@ def convert(soffice: str, files: dict[str, bytes]) -> dict[str, str]:
 
 
 @pytest.mark.one_backend
-def test_libreoffice_converts_the_report_and_plan_workbooks(client, factory, town, app, soffice):  # noqa: F811
+def test_libreoffice_converts_the_report_and_plan_workbooks(client, factory, town, app, soffice):
     _m, users = town
     plan_town = factory.municipality()
     factory.login(client, users["coordinator"])

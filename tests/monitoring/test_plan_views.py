@@ -9,19 +9,13 @@ import pytest
 from sqlalchemy import func, select
 
 from caseflow.extensions import db
-from caseflow.monitoring.fixtures import load_into, load_profile
 from caseflow.monitoring.models import PlanVersion
+from tests.monitoring.helpers import seeded_town
 
 
 @pytest.fixture
 def town(app, factory):
-    m = factory.municipality("Krāslavas novads", "kraslava")
-    board = factory.institution(m.id, kind="education_board")
-    users = {role: factory.user(role, board.id) for role in ("coordinator", "analyst")}
-    with app.app_context():
-        load_into(m.id, load_profile("kraslava"))
-        db.session.commit()
-    return m, users
+    return seeded_town(app, factory, "Krāslavas novads", "kraslava")
 
 
 def _upload(client, data: bytes):

@@ -13,8 +13,8 @@ import pytest
 from sqlalchemy import select
 
 from caseflow.extensions import db
-from caseflow.monitoring.fixtures import load_into, load_profile
 from caseflow.monitoring.models import AnnualReport, WorkingGroupMeeting
+from tests.monitoring.helpers import seeded_town
 
 TEXT = {"introduction": "Pārskatā apkopoti Daugavpils PMP prevencijas plāna rezultāti.",
         "situation": "Sadarbības grupa izskatīja vairāk gadījumu nekā iepriekš.",
@@ -23,13 +23,7 @@ TEXT = {"introduction": "Pārskatā apkopoti Daugavpils PMP prevencijas plāna r
 
 @pytest.fixture
 def town(app, factory):
-    m = factory.municipality("Daugavpils", "daugavpils")
-    board = factory.institution(m.id, kind="education_board")
-    users = {role: factory.user(role, board.id) for role in ("coordinator", "analyst")}
-    with app.app_context():
-        load_into(m.id, load_profile("daugavpils"))
-        db.session.commit()
-    return m, users
+    return seeded_town(app, factory, "Daugavpils", "daugavpils")
 
 
 def _start(client, year=2026) -> int:
